@@ -1,0 +1,215 @@
+package dev.mailwright.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import org.apache.james.GuiceJamesServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.common.base.Throwables;
+import com.google.inject.CreationException;
+import com.google.inject.Module;
+import com.google.inject.ProvisionException;
+
+import dev.mailwright.server.modules.ServerBasicsModule;
+import dev.mailwright.server.modules.ServerVariables;
+import dev.mailwright.server.startup.ConfigFiles;
+import dev.mailwright.server.startup.ListenerCheck;
+import dev.mailwright.server.startup.StartupProblem;
+import dev.mailwright.server.startup.TlsMaterial;
+
+/**
+ * Starts a Mailwright server: {@code mailwright-server [--home DIR] [--conf DIR] [--data DIR] [--hostname NAME]}.
+ *
+ * <p>Defaults: home is the current directory (or {@code -Dmailwright.home}), conf is {@code <home>/conf}, data is
+ * {@code var/} beside the conf folder, the host name comes from {@code MAILWRIGHT_HOSTNAME} or the machine.
+ */
+public final class MailwrightServer {
+    static final String USAGE = "usage: mailwright-server [--home DIR] [--conf DIR] [--data DIR] [--hostname NAME]";
+
+    private final MailwrightConfiguration configuration;
+    private final GuiceJamesServer james;
+
+    private MailwrightServer(MailwrightConfiguration configuration, GuiceJamesServer james) {
+        this.configuration = configuration;
+        this.james = james;
+    }
+
+    /**
+     * Checks the configuration folder, creates what a first start needs (TLS certificate), and builds the server.
+     * {@code overrides} replace bindings (tests use it for DNS).
+     */
+    public static MailwrightServer prepare(MailwrightConfiguration configuration, Module... overrides) throws StartupProblem {
+        System.setProperty("james.exit.on.startup.error", "false");
+        ConfigFiles files = new ConfigFiles(configuration.conf(), configuration.data(), variables(configuration));
+        files.checkXmlSyntax();
+        try {
+            Files.createDirectories(configuration.data());
+        } catch (IOException e) {
+            throw new StartupProblem("cannot create the data folder " + configuration.data() + ": " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(configuration.data())) {
+            throw new StartupProblem("the data folder " + configuration.data() + " is not writable by this user");
+        }
+        ListenerCheck.check(files);
+        TlsMaterial.ensure(files, configuration.data(), configuration.hostname());
+
+        GuiceJamesServer james = GuiceJamesServer.forConfiguration(configuration)
+            .combineWith(MailwrightModules.ALL)
+            .overrideWith(new ServerBasicsModule(variables(configuration)))
+            .overrideWith(overrides);
+        return new MailwrightServer(configuration, james);
+    }
+
+    static ServerVariables variables(MailwrightConfiguration configuration) {
+        String postmaster = Optional.ofNullable(System.getenv("MAILWRIGHT_POSTMASTER"))
+            .filter(s -> !s.isBlank())
+            .orElse("postmaster@" + configuration.hostname());
+        return new ServerVariables(Map.of(
+            "hostname", configuration.hostname(),
+            "postmaster", postmaster,
+            "data", configuration.data().toString(),
+            "conf", configuration.conf().toString()));
+    }
+
+    public void start() throws StartupProblem {
+        try {
+            james.start();
+        } catch (Throwable e) {
+            throw new StartupProblem("startup failed: " + summary(e) + " (the log above has the details)", e);
+        }
+    }
+
+    /** One line out of a startup exception: Guice's first error, or the root cause. */
+    static String summary(Throwable e) {
+        if (e instanceof CreationException creation && !creation.getErrorMessages().isEmpty()) {
+            return firstLine(creation.getErrorMessages().iterator().next().getMessage());
+        }
+        if (e instanceof ProvisionException provision && !provision.getErrorMessages().isEmpty()) {
+            Throwable cause = provision.getCause();
+            return cause != null ? summary(cause) : firstLine(provision.getErrorMessages().iterator().next().getMessage());
+        }
+        Throwable root = Throwables.getRootCause(e);
+        return root.getClass().getSimpleName() + ": " + firstLine(String.valueOf(root.getMessage()));
+    }
+
+    private static String firstLine(String text) {
+        String line = text.strip();
+        int newline = line.indexOf('\n');
+        return newline < 0 ? line : line.substring(0, newline).strip();
+    }
+
+    public void stop() {
+        james.stop();
+    }
+
+    public GuiceJamesServer james() {
+        return james;
+    }
+
+    public MailwrightConfiguration configuration() {
+        return configuration;
+    }
+
+    public static void main(String[] args) {
+        MailwrightConfiguration configuration;
+        try {
+            configuration = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("mailwright-server: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        useLogbackFrom(configuration.conf());
+        loadJvmProperties(configuration.conf());
+        Logger logger = LoggerFactory.getLogger(MailwrightServer.class);
+        long started = System.nanoTime();
+        try {
+            MailwrightServer server = prepare(configuration);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "mailwright-shutdown"));
+            server.start();
+            logger.info("Mailwright started in {} ms: hostname {}, conf {}, data {}",
+                (System.nanoTime() - started) / 1_000_000, configuration.hostname(), configuration.conf(), configuration.data());
+        } catch (StartupProblem problem) {
+            logger.debug("Startup problem", problem);
+            System.err.println("mailwright-server: " + problem.getMessage());
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    static MailwrightConfiguration parse(String[] args) {
+        Path home = Path.of(System.getProperty("mailwright.home", "."));
+        Path conf = null;
+        Path data = null;
+        String hostname = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(arg + " needs a value");
+            }
+            String value = args[++i];
+            switch (arg) {
+                case "--home" -> home = Path.of(value);
+                case "--conf" -> conf = Path.of(value);
+                case "--data" -> data = Path.of(value);
+                case "--hostname" -> hostname = value;
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        Path confDir = (conf != null ? conf : home.resolve("conf")).toAbsolutePath().normalize();
+        Path dataDir = data != null ? data : Optional.ofNullable(System.getenv("MAILWRIGHT_DATA")).filter(s -> !s.isBlank())
+            .map(Path::of).orElse(confDir.resolveSibling("var"));
+        return MailwrightConfiguration.of(home, confDir, dataDir, hostname != null ? hostname : defaultHostname());
+    }
+
+    static String defaultHostname() {
+        String configured = System.getenv("MAILWRIGHT_HOSTNAME");
+        if (configured != null && !configured.isBlank()) {
+            return configured.strip();
+        }
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static void useLogbackFrom(Path conf) {
+        Path logback = conf.resolve("logback.xml");
+        if (System.getProperty("logback.configurationFile") == null && Files.exists(logback)) {
+            System.setProperty("logback.configurationFile", logback.toString());
+        }
+    }
+
+    /** {@code conf/jvm.properties} become system properties, unless set on the command line. */
+    private static void loadJvmProperties(Path conf) {
+        Path file = conf.resolve("jvm.properties");
+        if (!Files.exists(file)) {
+            return;
+        }
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            System.err.println("mailwright-server: cannot read " + file + ": " + e.getMessage());
+            return;
+        }
+        properties.stringPropertyNames().forEach(key -> {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, properties.getProperty(key).strip());
+            }
+        });
+    }
+}
