@@ -1,0 +1,173 @@
+package dev.mailwright.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.apache.james.dnsservice.api.DNSService;
+
+import com.google.inject.Module;
+
+import dev.mailwright.server.MailwrightConfiguration;
+import dev.mailwright.server.MailwrightServer;
+
+/**
+ * A Mailwright server for a test class: the shipped {@code conf/} copied to a temporary folder with every listener
+ * moved to a free port on 127.0.0.1, a fresh data folder, and the test's DNS answers. Tests address listeners by
+ * their production port ({@code port(587)}).
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String HOSTNAME = "mail.example.test";
+    private static final Pattern BIND = Pattern.compile("<bind>([^<:]+):(\\d+)</bind>");
+
+    private final Path root;
+    private final Path conf;
+    private final Path data;
+    private final Map<Integer, Integer> ports = new HashMap<>();
+    private final TestDns dns;
+    private int webadminPort;
+    private MailwrightServer server;
+
+    private TestServer(Path root, TestDns dns) throws IOException {
+        this.root = root;
+        this.conf = root.resolve("conf");
+        this.data = root.resolve("var");
+        this.dns = dns;
+        copyShippedConfiguration();
+    }
+
+    /** A server in {@code root} (which must be empty or not exist) using {@code dns}. Not started. */
+    public static TestServer create(Path root, TestDns dns) {
+        try {
+            return new TestServer(root, dns);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void copyShippedConfiguration() throws IOException {
+        Path source = Path.of(System.getProperty("mailwright.conf.source", "../conf"));
+        Files.createDirectories(conf);
+        try (Stream<Path> files = Files.list(source)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, conf.resolve(file.getFileName()));
+            }
+        }
+        for (String name : new String[] {"smtpserver.xml", "imapserver.xml", "lmtpserver.xml"}) {
+            Path file = conf.resolve(name);
+            String text = Files.readString(file);
+            Matcher matcher = BIND.matcher(text);
+            StringBuilder rewritten = new StringBuilder();
+            while (matcher.find()) {
+                int original = Integer.parseInt(matcher.group(2));
+                int port = ports.computeIfAbsent(original, p -> FreePorts.next());
+                matcher.appendReplacement(rewritten, "<bind>127.0.0.1:" + port + "</bind>");
+            }
+            matcher.appendTail(rewritten);
+            Files.writeString(file, rewritten.toString());
+        }
+        webadminPort = FreePorts.next();
+        edit("webadmin.properties", "(?m)^port=\\d+$", "port=" + webadminPort);
+    }
+
+    /** Replaces {@code regex} in a copied configuration file; fails if it does not occur (the test would be wrong). */
+    public TestServer edit(String file, String regex, String replacement) {
+        try {
+            Path path = conf.resolve(file);
+            String text = Files.readString(path, StandardCharsets.UTF_8);
+            Matcher matcher = Pattern.compile(regex).matcher(text);
+            if (!matcher.find()) {
+                throw new IllegalStateException(regex + " does not occur in " + file);
+            }
+            Files.writeString(path, matcher.replaceAll(replacement), StandardCharsets.UTF_8);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TestServer writeConf(String file, String content) {
+        try {
+            Files.writeString(conf.resolve(file), content, StandardCharsets.UTF_8);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Remote delivery retries quickly (every {@code delay}) instead of the production schedule. */
+    public TestServer fastRetries(String delay, int maxRetries) {
+        edit("mailetcontainer.xml", "<delayTime>[^<]*</delayTime>", "<delayTime>" + delay + "</delayTime>");
+        return edit("mailetcontainer.xml", "<maxRetries>\\d+</maxRetries>", "<maxRetries>" + maxRetries + "</maxRetries>");
+    }
+
+    public TestServer usePostgres(PostgresDatabase database) {
+        return writeConf("james-database.properties", database.properties(root));
+    }
+
+    public TestServer start() {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        try {
+            Module testDns = binder -> binder.bind(DNSService.class).toInstance(dns);
+            server = MailwrightServer.prepare(MailwrightConfiguration.of(root, conf, data, HOSTNAME), testDns);
+            server.start();
+        } catch (Exception e) {
+            server = null;
+            throw new IllegalStateException("Mailwright did not start: " + e.getMessage(), e);
+        }
+        return this;
+    }
+
+    public void stop() {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+    }
+
+    public TestServer restart() {
+        stop();
+        return start();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The port that stands for the production port {@code productionPort} (25, 465, 587, 143, 993, 24). */
+    public int port(int productionPort) {
+        return Optional.ofNullable(ports.get(productionPort))
+            .orElseThrow(() -> new IllegalArgumentException("no listener on production port " + productionPort));
+    }
+
+    public WebAdmin admin() {
+        return new WebAdmin("http://127.0.0.1:" + webadminPort);
+    }
+
+    public Path conf() {
+        return conf;
+    }
+
+    public Path data() {
+        return data;
+    }
+
+    public TestDns dns() {
+        return dns;
+    }
+
+    public MailwrightServer server() {
+        return server;
+    }
+}
