@@ -19,6 +19,7 @@ import com.google.inject.CreationException;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 
+import dev.mailwright.server.modules.DnsModule;
 import dev.mailwright.server.modules.ServerBasicsModule;
 import dev.mailwright.server.modules.ServerVariables;
 import dev.mailwright.server.startup.ConfigFiles;
@@ -64,7 +65,7 @@ public final class MailwrightServer {
 
         GuiceJamesServer james = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(MailwrightModules.ALL)
-            .overrideWith(new ServerBasicsModule(variables(configuration)))
+            .overrideWith(new ServerBasicsModule(variables(configuration)), new DnsModule())
             .overrideWith(overrides);
         return new MailwrightServer(configuration, james);
     }

@@ -14,11 +14,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.mailwright.it.support.FakeMx;
-import dev.mailwright.it.support.FreePorts;
 import dev.mailwright.it.support.Imap;
 import dev.mailwright.it.support.SmtpClient;
 import dev.mailwright.it.support.SmtpClient.Reply;
-import dev.mailwright.it.support.TestDns;
+import dev.mailwright.it.support.DnsServer;
 import dev.mailwright.it.support.TestServer;
 
 /**
@@ -27,13 +26,16 @@ import dev.mailwright.it.support.TestServer;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InboundMxIT {
+    DnsServer dns;
     TestServer server;
     FakeMx senderDomainMx;
 
     @BeforeAll
     void start(@TempDir Path directory) {
-        senderDomainMx = FakeMx.start(FreePorts.next());
-        TestDns dns = new TestDns().mx("sender.test", "127.0.0.1:" + senderDomainMx.port());
+        senderDomainMx = FakeMx.start("127.0.0.22");
+        dns = DnsServer.start()
+            .mx("sender.test", 10, "mx.sender.test")
+            .a("mx.sender.test", senderDomainMx.address());
         server = TestServer.create(directory, dns).start();
         server.admin()
             .addDomain("example.test")
@@ -44,6 +46,7 @@ class InboundMxIT {
     void stop() {
         server.close();
         senderDomainMx.close();
+        dns.close();
     }
 
     @Test

@@ -11,10 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.mailwright.it.support.FakeMx;
-import dev.mailwright.it.support.FreePorts;
 import dev.mailwright.it.support.Imap;
 import dev.mailwright.it.support.SmtpClient;
-import dev.mailwright.it.support.TestDns;
+import dev.mailwright.it.support.DnsServer;
 import dev.mailwright.it.support.TestServer;
 
 /**
@@ -26,13 +25,15 @@ abstract class PersistenceContract {
     Path directory;
 
     /** The server under test, not started, on the database of the subclass. */
-    abstract TestServer server(Path directory, TestDns dns);
+    abstract TestServer server(Path directory, DnsServer dns);
+
+    /** The address of the remote MX that is down during the test (each subclass its own). */
+    abstract String downMxAddress();
 
     @Test
     void dataAndQueuedMailSurviveARestart() {
-        int downMxPort = FreePorts.next();
-        TestDns dns = new TestDns().mx("down.test", "127.0.0.1:" + downMxPort);
-        try (TestServer server = server(directory, dns).fastRetries("2 seconds", 100).start()) {
+        try (DnsServer dns = DnsServer.start().mx("down.test", 10, "mx.down.test").a("mx.down.test", downMxAddress());
+             TestServer server = server(directory, dns).fastRetries("2 seconds", 100).start()) {
             server.admin()
                 .addDomain("example.test")
                 .addUser("alice@example.test", "alice-secret")
@@ -55,7 +56,7 @@ abstract class PersistenceContract {
             assertThat(bobsInbox(server)).anySatisfy(raw -> assertThat(raw).contains("Subject: Before the restart"));
             assertThat(server.admin().queueSize("outgoing")).as("still queued after the restart").isEqualTo(1);
 
-            try (FakeMx mx = FakeMx.start(downMxPort)) {
+            try (FakeMx mx = FakeMx.start(downMxAddress())) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> mx.received().stream()
                     .anyMatch(mail -> mail.data().contains("Subject: Waiting for the MX")));
                 assertThat(mx.received()).hasSize(1);

@@ -14,24 +14,26 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.mailwright.it.support.FakeMx;
-import dev.mailwright.it.support.FreePorts;
 import dev.mailwright.it.support.Imap;
 import dev.mailwright.it.support.SmtpClient;
 import dev.mailwright.it.support.SmtpClient.Reply;
-import dev.mailwright.it.support.TestDns;
+import dev.mailwright.it.support.DnsServer;
 import dev.mailwright.it.support.TestServer;
 
 /** Mail from our users to other organizations: found through DNS MX, handed over SMTP, failures reported once. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RemoteDeliveryIT {
+    DnsServer dns;
     TestServer server;
     FakeMx remoteMx;
 
     @BeforeAll
     void start(@TempDir Path directory) {
-        remoteMx = FakeMx.start(FreePorts.next())
+        remoteMx = FakeMx.start("127.0.0.21")
             .rcptReply(rcpt -> rcpt.startsWith("nobody@") ? "550 5.1.1 <" + rcpt + ">: Recipient address rejected" : "250 2.1.5 OK");
-        TestDns dns = new TestDns().mx("remote.test", "127.0.0.1:" + remoteMx.port());
+        dns = DnsServer.start()
+            .mx("remote.test", 10, "mx.remote.test")
+            .a("mx.remote.test", remoteMx.address());
         server = TestServer.create(directory, dns).fastRetries("2 seconds", 3).start();
         server.admin()
             .addDomain("example.test")
@@ -42,6 +44,7 @@ class RemoteDeliveryIT {
     void stop() {
         server.close();
         remoteMx.close();
+        dns.close();
     }
 
     @Test

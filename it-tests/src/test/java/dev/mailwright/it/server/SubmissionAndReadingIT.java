@@ -23,17 +23,19 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.mailwright.it.support.Imap;
 import dev.mailwright.it.support.SmtpClient;
 import dev.mailwright.it.support.SmtpClient.Reply;
-import dev.mailwright.it.support.TestDns;
+import dev.mailwright.it.support.DnsServer;
 import dev.mailwright.it.support.TestServer;
 
 /** Our users submit mail on 587 and 465 and read it over IMAP; passwords never travel in clear text. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SubmissionAndReadingIT {
+    DnsServer dns;
     TestServer server;
 
     @BeforeAll
     void start(@TempDir Path directory) {
-        server = TestServer.create(directory, new TestDns()).start();
+        dns = DnsServer.start();
+        server = TestServer.create(directory, dns).start();
         server.admin()
             .addDomain("example.test")
             .addUser("alice@example.test", "alice-secret")
@@ -43,6 +45,7 @@ class SubmissionAndReadingIT {
     @AfterAll
     void stop() {
         server.close();
+        dns.close();
     }
 
     @Test

@@ -36,11 +36,26 @@ public final class FakeMx implements AutoCloseable {
         this.listener = listener;
     }
 
-    public static FakeMx start(int port) {
+    /**
+     * An MX as DNS finds it: port 25 on {@code address} (a 127.0.0.x address of its own). Binding port 25 needs
+     * root, as under .ci/run.
+     */
+    public static FakeMx start(String address) {
+        return start(address, 25);
+    }
+
+    public static FakeMx start(String address, int port) {
         try {
             ServerSocket listener = new ServerSocket();
             listener.setReuseAddress(true);
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            try {
+                listener.bind(new InetSocketAddress(InetAddress.getByName(address), port));
+            } catch (java.net.BindException e) {
+                listener.close();
+                throw new IllegalStateException("cannot listen on " + address + ":" + port + " (" + e.getMessage()
+                    + "): the delivery tests put remote MX servers on port 25 of 127.0.0.x addresses, which needs root "
+                    + "(or CAP_NET_BIND_SERVICE), as under .ci/run", e);
+            }
             FakeMx mx = new FakeMx(listener);
             mx.acceptor = new Thread(mx::acceptLoop, "fake-mx-" + port);
             mx.acceptor.setDaemon(true);
@@ -49,6 +64,10 @@ public final class FakeMx implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public String address() {
+        return listener.getInetAddress().getHostAddress();
     }
 
     public int port() {

@@ -12,8 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.apache.james.dnsservice.api.DNSService;
-
 import com.google.inject.Module;
 
 import dev.mailwright.server.MailwrightConfiguration;
@@ -21,8 +19,9 @@ import dev.mailwright.server.MailwrightServer;
 
 /**
  * A Mailwright server for a test class: the shipped {@code conf/} copied to a temporary folder with every listener
- * moved to a free port on 127.0.0.1, a fresh data folder, and the test's DNS answers. Tests address listeners by
- * their production port ({@code port(587)}).
+ * moved to a free port on 127.0.0.1, a fresh data folder, and {@code conf/dnsservice.xml} pointing at the test's
+ * {@link DnsServer}, so every lookup of the server takes the real resolver path. Tests address listeners by their
+ * production port ({@code port(587)}).
  */
 public final class TestServer implements AutoCloseable {
     public static final String HOSTNAME = "mail.example.test";
@@ -32,22 +31,27 @@ public final class TestServer implements AutoCloseable {
     private final Path conf;
     private final Path data;
     private final Map<Integer, Integer> ports = new HashMap<>();
-    private final TestDns dns;
+    private final DnsServer dns;
+    private final Module[] overrides;
     private int webadminPort;
     private MailwrightServer server;
 
-    private TestServer(Path root, TestDns dns) throws IOException {
+    private TestServer(Path root, DnsServer dns, Module[] overrides) throws IOException {
         this.root = root;
         this.conf = root.resolve("conf");
         this.data = root.resolve("var");
         this.dns = dns;
+        this.overrides = overrides;
         copyShippedConfiguration();
     }
 
-    /** A server in {@code root} (which must be empty or not exist) using {@code dns}. Not started. */
-    public static TestServer create(Path root, TestDns dns) {
+    /**
+     * A server in {@code root} (which must be empty or not exist) resolving names through {@code dns}. Not started.
+     * {@code overrides} replace Guice bindings of the assembly (rarely needed: prefer configuration).
+     */
+    public static TestServer create(Path root, DnsServer dns, Module... overrides) {
         try {
-            return new TestServer(root, dns);
+            return new TestServer(root, dns, overrides);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -76,6 +80,9 @@ public final class TestServer implements AutoCloseable {
         }
         webadminPort = FreePorts.next();
         edit("webadmin.properties", "(?m)^port=\\d+$", "port=" + webadminPort);
+        writeConf("dnsservice.xml", "<dnsservice><servers><server>" + dns.address() + "</server></servers>"
+            + "<autodiscover>false</autodiscover><authoritative>false</authoritative><maxcachesize>50000</maxcachesize>"
+            + "<timeout>2000</timeout><setAsDNSJavaDefault>true</setAsDNSJavaDefault></dnsservice>");
     }
 
     /** Replaces {@code regex} in a copied configuration file; fails if it does not occur (the test would be wrong). */
@@ -118,8 +125,7 @@ public final class TestServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         try {
-            Module testDns = binder -> binder.bind(DNSService.class).toInstance(dns);
-            server = MailwrightServer.prepare(MailwrightConfiguration.of(root, conf, data, HOSTNAME), testDns);
+            server = MailwrightServer.prepare(MailwrightConfiguration.of(root, conf, data, HOSTNAME), overrides);
             server.start();
         } catch (Exception e) {
             server = null;
@@ -163,7 +169,7 @@ public final class TestServer implements AutoCloseable {
         return data;
     }
 
-    public TestDns dns() {
+    public DnsServer dns() {
         return dns;
     }
 
