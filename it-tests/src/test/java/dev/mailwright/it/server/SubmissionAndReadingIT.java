@@ -148,4 +148,21 @@ class SubmissionAndReadingIT {
         assertThat(server.admin().healthcheck().path("status").asText()).isEqualTo("healthy");
         assertThat(server.admin().metrics()).contains("# TYPE").contains("jvm_");
     }
+
+    @Test
+    void imapRefusesLoginBeforeStartTls() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port(143))) {
+            socket.setSoTimeout(10_000);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.OutputStream out = socket.getOutputStream();
+            assertThat(in.readLine()).startsWith("* OK");
+            out.write("a1 CAPABILITY\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String capabilities = in.readLine();
+            assertThat(capabilities).contains("STARTTLS").contains("LOGINDISABLED");
+            assertThat(in.readLine()).startsWith("a1 OK");
+            out.write("a2 LOGIN bob@example.test bob-secret\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("a2 NO");
+        }
+    }
 }
