@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -156,6 +157,9 @@ public final class MailwrightServer {
             String arg = args[i];
             if (!arg.startsWith("--")) {
                 throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            if (!List.of("--home", "--conf", "--data", "--hostname").contains(arg)) {
+                throw new IllegalArgumentException("unknown option " + arg);
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(arg + " needs a value");
