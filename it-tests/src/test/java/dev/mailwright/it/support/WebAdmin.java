@@ -69,6 +69,21 @@ public final class WebAdmin {
         return json(response).path("size").asLong();
     }
 
+    /** GET of any route that answers JSON with 200. */
+    public JsonNode getJson(String path) {
+        return json(send("GET", path, null));
+    }
+
+    /** The status code of {@code method path} without a body. */
+    public int call(String method, String path) {
+        return send(method, path, null).statusCode();
+    }
+
+    /** Delivery traces of a message (our /deliveries routes). */
+    public JsonNode deliveryTraces(String messageId) {
+        return getJson("/deliveries/traces?messageId=" + encode(messageId));
+    }
+
     public JsonNode healthcheck() {
         return json(send("GET", "/healthcheck", null));
     }

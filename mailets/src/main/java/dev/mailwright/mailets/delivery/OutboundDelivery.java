@@ -83,6 +83,7 @@ public class OutboundDelivery extends GenericMailet {
     private Duration traceRetention;
     private Optional<MailRepository> failedRepository;
     private Scheduler workers;
+    private Scheduler dequeuer;
     private Disposable loop;
 
     @Inject
@@ -129,9 +130,12 @@ public class OutboundDelivery extends GenericMailet {
             failedRepository = getInitParameterAsOptional("failedRepository").map(this::repository);
             queue = queues.createQueue(MailQueueName.of(getInitParameter("outgoingQueue", "outgoing")));
             workers = Schedulers.newBoundedElastic(threads, Integer.MAX_VALUE, "outbound-delivery");
+            dequeuer = Schedulers.newSingle("outbound-dequeue");
+            // the queue's dequeue blocks: it runs on a thread of its own, deliveries on the workers
             loop = Flux.from(queue.deQueue())
                 .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(workers), threads)
                 .onErrorContinue((error, item) -> LOGGER.error("outbound delivery loop error", error))
+                .subscribeOn(dequeuer)
                 .subscribe();
         } catch (IllegalArgumentException | IOException | GeneralSecurityException e) {
             throw new MessagingException(getMailetName() + ": " + e.getMessage(), e);
@@ -145,6 +149,7 @@ public class OutboundDelivery extends GenericMailet {
         }
         if (workers != null) {
             workers.dispose();
+            dequeuer.dispose();
         }
     }
 
