@@ -61,8 +61,10 @@ public final class WebAdmin {
         return json(send("GET", "/mailQueues/" + queue, null)).path("size").asLong();
     }
 
+    /** Mails in a repository, by URL ({@code jpa://var/mail/error/}); WebAdmin addresses it by path. */
     public long repositorySize(String repositoryUrl) {
-        HttpResponse<String> response = send("GET", "/mailRepositories/" + encode(repositoryUrl), null);
+        String path = repositoryUrl.replaceFirst("^[a-z]+://", "");
+        HttpResponse<String> response = send("GET", "/mailRepositories/" + encode(path), null);
         if (response.statusCode() == 404) {
             return 0;
         }

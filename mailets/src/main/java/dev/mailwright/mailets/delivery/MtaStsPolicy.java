@@ -40,7 +40,7 @@ public record MtaStsPolicy(Mode mode, List<String> mxPatterns, Duration maxAge) 
                 case "version" -> version = value;
                 case "mode" -> mode = mode(value);
                 case "max_age" -> {
-                    if (!value.matches("\\d{1,10}")) {
+                    if (!value.matches("\\d{1,18}")) {
                         throw new IllegalArgumentException("bad max_age " + value);
                     }
                     maxAge = Math.min(Long.parseLong(value), MAX_AGE_LIMIT);

@@ -20,6 +20,7 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
@@ -177,6 +178,8 @@ public class OutboundDelivery extends GenericMailet {
             } catch (MailQueue.MailQueueException again) {
                 LOGGER.error("cannot give {} back to the queue", mail.getName(), again);
             }
+        } finally {
+            LifecycleUtil.dispose(mail);
         }
     }
 
@@ -263,15 +266,23 @@ public class OutboundDelivery extends GenericMailet {
                     failedRepository.isPresent() ? ", it is kept in the failed-delivery repository" : "");
                 if (failedRepository.isPresent()) {
                     Mail copy = mail.duplicate();
-                    copy.setRecipients(outcomes.stream().map(RecipientOutcome::recipient).toList());
-                    copy.setErrorMessage(outcomes.get(0).reply().oneLine());
-                    failedRepository.get().store(copy);
+                    try {
+                        copy.setRecipients(outcomes.stream().map(RecipientOutcome::recipient).toList());
+                        copy.setErrorMessage(outcomes.get(0).reply().oneLine());
+                        failedRepository.get().store(copy);
+                    } finally {
+                        LifecycleUtil.dispose(copy);
+                    }
                 }
             }
             return;
         }
         Mail dsn = dsns.build(kind, mail, outcomes, queuedAt, queuedAt.plus(maxAge));
-        getMailetContext().sendMail(dsn);
+        try {
+            getMailetContext().sendMail(dsn);
+        } finally {
+            LifecycleUtil.dispose(dsn);
+        }
     }
 
     private static List<Destination> destinations(Mail mail, Route route) {

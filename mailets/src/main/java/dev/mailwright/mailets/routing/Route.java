@@ -65,13 +65,17 @@ public record Route(Kind kind, String host, int port, TlsLevel tls, Optional<Pat
         if (credentials.isPresent() && !lower.startsWith("smtp:")) {
             throw new IllegalArgumentException("credentials are only for smtp: routes: " + spec);
         }
-        return switch (lower.contains(":") ? lower.substring(0, lower.indexOf(':')) : lower) {
+        if (lower.startsWith("smtp:")) {
+            return hostRoute(Kind.SMTP, spec.substring(5), 25, tls, credentials);
+        }
+        if (lower.startsWith("lmtp:")) {
+            return hostRoute(Kind.LMTP, spec.substring(5), 24, tls, credentials);
+        }
+        return switch (lower) {
             case "local" -> new Route(Kind.LOCAL, "", 0, tls, credentials, "");
             case "mx" -> new Route(Kind.MX, "", 25, tls, credentials, "");
             case "hold" -> new Route(Kind.HOLD, "", 0, tls, credentials, "");
             case "reject" -> new Route(Kind.REJECT, "", 0, tls, credentials, reply);
-            case "smtp" -> hostRoute(Kind.SMTP, spec.substring(5), 25, tls, credentials);
-            case "lmtp" -> hostRoute(Kind.LMTP, spec.substring(5), 24, tls, credentials);
             default -> throw new IllegalArgumentException("unknown route '" + spec
                 + "' (expected local, mx, smtp:[host]:port, lmtp:[host]:port, reject or hold)");
         };

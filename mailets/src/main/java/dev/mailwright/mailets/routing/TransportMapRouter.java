@@ -16,6 +16,7 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
@@ -98,9 +99,13 @@ public class TransportMapRouter extends GenericMailet {
         int part = 0;
         for (Map.Entry<Route, List<MailAddress>> group : groups.entrySet()) {
             Mail copy = mail.duplicate();
-            copy.setName(mail.getName() + "-" + (++part));
-            copy.setRecipients(group.getValue());
-            route(copy, group.getKey(), false);
+            try {
+                copy.setName(mail.getName() + "-" + (++part));
+                copy.setRecipients(group.getValue());
+                route(copy, group.getKey(), false);
+            } finally {
+                LifecycleUtil.dispose(copy);
+            }
         }
         mail.setState(Mail.GHOST);
     }
@@ -147,7 +152,12 @@ public class TransportMapRouter extends GenericMailet {
             .map(recipient -> new RecipientOutcome(recipient, RecipientOutcome.Result.FAILED, refusal, Hop.NONE))
             .toList();
         Instant now = Instant.now();
-        getMailetContext().sendMail(dsns.build(DsnBuilder.Kind.FAILED, mail, outcomes, now, now));
+        Mail dsn = dsns.build(DsnBuilder.Kind.FAILED, mail, outcomes, now, now);
+        try {
+            getMailetContext().sendMail(dsn);
+        } finally {
+            LifecycleUtil.dispose(dsn);
+        }
     }
 
     private MailRepository holdRepository() throws MessagingException {
