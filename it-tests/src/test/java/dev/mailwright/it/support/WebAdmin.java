@@ -37,6 +37,11 @@ public final class WebAdmin {
         return this;
     }
 
+    public WebAdmin createMailbox(String user, String mailbox) {
+        expect(send("PUT", "/users/" + user + "/mailboxes/" + mailbox, null), 204);
+        return this;
+    }
+
     public boolean domainExists(String domain) {
         return send("GET", "/domains/" + domain, null).statusCode() == 204;
     }
