@@ -47,7 +47,6 @@ class AddressFeaturesIT {
             .addUser("alice@example.test", "alice-secret")
             .addUser("info@catchall.test", "info-secret")
             .addUser("journal@archive.test", "journal-secret")
-            .addAlias("team@example.test", "alice+team@example.test")
             .createMailbox("alice@example.test", "lists");
     }
 
@@ -66,13 +65,6 @@ class AddressFeaturesIT {
         await().atMost(WAIT).until(() -> contains("alice@example.test", "alice-secret", "lists", "For the lists folder"));
         await().atMost(WAIT).until(() -> contains("alice@example.test", "alice-secret", "INBOX", "For the inbox"));
         assertThat(contains("alice@example.test", "alice-secret", "INBOX", "For the lists folder")).isFalse();
-    }
-
-    @Test
-    void anAliasToATaggedAddressIsDeliveredThroughTheSubaddress() {
-        send("bob@partner.test", "team@example.test", "Via the team alias");
-
-        await().atMost(WAIT).until(() -> contains("alice@example.test", "alice-secret", "INBOX", "Via the team alias"));
     }
 
     @Test
