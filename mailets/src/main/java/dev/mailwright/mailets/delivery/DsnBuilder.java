@@ -9,6 +9,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.UUID;
 
 import javax.activation.DataHandler;
 import javax.mail.MessagingException;
@@ -48,7 +49,7 @@ public final class DsnBuilder {
     public Mail build(Kind kind, Mail original, List<RecipientOutcome> outcomes, Instant arrival, Instant retryUntil)
         throws MessagingException {
         MailAddress sender = original.getMaybeSender().get();
-        MimeMessage report = new MimeMessage(Session.getInstance(new Properties()));
+        MimeMessage report = new ReportMessage("<" + UUID.randomUUID() + "@" + reportingMta + ">");
         try {
             report.setFrom(new InternetAddress("MAILER-DAEMON@" + reportingMta, "Mail Delivery System", "UTF-8"));
         } catch (java.io.UnsupportedEncodingException e) {
@@ -142,6 +143,21 @@ public final class DsnBuilder {
 
     private static String format(Instant instant) {
         return RFC_5322.format(ZonedDateTime.ofInstant(instant, ZoneOffset.UTC));
+    }
+
+    /** A message whose Message-ID names this host (JavaMail would use the JVM's idea of the local address). */
+    private static final class ReportMessage extends MimeMessage {
+        private final String messageId;
+
+        ReportMessage(String messageId) {
+            super(Session.getInstance(new Properties()));
+            this.messageId = messageId;
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            setHeader("Message-ID", messageId);
+        }
     }
 
     /** {@code multipart/report} needs its {@code report-type} parameter (RFC 6522). */

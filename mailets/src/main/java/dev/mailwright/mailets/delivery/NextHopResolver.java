@@ -70,10 +70,14 @@ class NextHopResolver {
         return hosts;
     }
 
-    /** IPv6 addresses first, then IPv4; empty when the host has neither. */
+    /**
+     * IPv6 addresses first, then IPv4; empty when the host has neither. When one of the two lookups fails but the
+     * other gives addresses, those are used (a resolver that refuses AAAA must not stop IPv4 delivery).
+     */
     List<InetAddress> addresses(String host) throws DeliveryFailure {
         List<InetAddress> addresses = new ArrayList<>();
         boolean exists = false;
+        DeliveryFailure failure = null;
         for (int type : new int[] {Type.AAAA, Type.A}) {
             Lookup lookup = lookup(host, type);
             Record[] records = lookup.run();
@@ -92,9 +96,12 @@ class NextHopResolver {
                 case Lookup.HOST_NOT_FOUND -> {
                     // the other type will say the same
                 }
-                default -> throw new DeliveryFailure(SmtpReply.local(451, "4.4.3",
+                default -> failure = new DeliveryFailure(SmtpReply.local(451, "4.4.3",
                     "DNS lookup of " + Type.string(type) + " " + host + " failed: " + lookup.getErrorString()));
             }
+        }
+        if (addresses.isEmpty() && failure != null) {
+            throw failure;
         }
         if (!exists) {
             return List.of();

@@ -43,6 +43,7 @@ class DsnBuilderTest {
         assertThat(message.getContentType()).contains("multipart/report").contains("report-type=delivery-status");
         assertThat(message.getSubject()).isEqualTo("Undelivered Mail Returned to Sender");
         assertThat(message.getHeader("Auto-Submitted")[0]).isEqualTo("auto-replied");
+        assertThat(message.getMessageID()).endsWith("@mail.example.test>");
 
         MimeMultipart parts = (MimeMultipart) message.getContent();
         assertThat(text(parts.getBodyPart(0).getInputStream()))
