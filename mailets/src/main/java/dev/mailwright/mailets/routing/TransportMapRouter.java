@@ -41,13 +41,14 @@ import dev.mailwright.mailets.delivery.SmtpReply;
 public class TransportMapRouter extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(TransportMapRouter.class);
     private static final Set<String> PARAMETERS = ImmutableSet.of("transportMap", "outboundProcessor", "localProcessor",
-        "holdRepository", "reportingMta");
+        "localErrorProcessor", "holdRepository", "reportingMta");
 
     private final MailRepositoryStore repositories;
     private final HoldRepositories holdRepositories;
     private TransportMap map;
     private String outboundProcessor;
     private String localProcessor;
+    private String localErrorProcessor;
     private String holdRepositoryUrl;
     private DsnBuilder dsns;
 
@@ -74,6 +75,7 @@ public class TransportMapRouter extends GenericMailet {
         }
         outboundProcessor = getInitParameter("outboundProcessor", "outbound");
         localProcessor = getInitParameter("localProcessor", "local-delivery");
+        localErrorProcessor = getInitParameter("localErrorProcessor", "local-address-error");
         holdRepositoryUrl = getInitParameter("holdRepository", "memory://var/mail/hold/");
         holdRepositories.announce(holdRepositoryUrl);
         dsns = new DsnBuilder(getInitParameter("reportingMta", defaultHostname()));
@@ -86,18 +88,18 @@ public class TransportMapRouter extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         Optional<String> senderDomain = mail.getMaybeSender().asOptional().map(sender -> sender.getDomain().asString());
-        Map<Route, List<MailAddress>> groups = new LinkedHashMap<>();
+        Map<Target, List<MailAddress>> groups = new LinkedHashMap<>();
         for (MailAddress recipient : mail.getRecipients()) {
             Route route = map.routeFor(senderDomain, recipient.getDomain().asString());
-            groups.computeIfAbsent(route, r -> new ArrayList<>()).add(recipient);
+            boolean unknownLocal = route.kind() == Route.Kind.LOCAL && !getMailetContext().isLocalEmail(recipient);
+            groups.computeIfAbsent(new Target(route, unknownLocal), r -> new ArrayList<>()).add(recipient);
         }
         if (groups.size() == 1) {
-            Route route = groups.keySet().iterator().next();
-            route(mail, route, true);
+            route(mail, groups.keySet().iterator().next(), true);
             return;
         }
         int part = 0;
-        for (Map.Entry<Route, List<MailAddress>> group : groups.entrySet()) {
+        for (Map.Entry<Target, List<MailAddress>> group : groups.entrySet()) {
             Mail copy = mail.duplicate();
             try {
                 copy.setName(mail.getName() + "-" + (++part));
@@ -110,10 +112,18 @@ public class TransportMapRouter extends GenericMailet {
         mail.setState(Mail.GHOST);
     }
 
+    /**
+     * A route, and for {@code local} whether the recipient is no user here (it then goes to the local address error
+     * processor: local delivery would create a mailbox for it).
+     */
+    private record Target(Route route, boolean unknownLocal) {
+    }
+
     /** Sends {@code mail} on its way; {@code inPlace}: it is the processed mail itself (else a copy to send). */
-    private void route(Mail mail, Route route, boolean inPlace) throws MessagingException {
+    private void route(Mail mail, Target target, boolean inPlace) throws MessagingException {
+        Route route = target.route();
         switch (route.kind()) {
-            case LOCAL -> forward(mail, localProcessor, inPlace);
+            case LOCAL -> forward(mail, target.unknownLocal() ? localErrorProcessor : localProcessor, inPlace);
             case MX, SMTP, LMTP -> {
                 RouteAttribute.set(mail, route);
                 forward(mail, outboundProcessor, inPlace);

@@ -2,7 +2,9 @@ package dev.mailwright.mailets.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.spy;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -25,7 +27,7 @@ import org.mockito.ArgumentCaptor;
 import dev.mailwright.common.store.InMemoryStateStore;
 
 class TransportMapRouterTest {
-    FakeMailContext context = FakeMailContext.defaultContext();
+    FakeMailContext context = spy(FakeMailContext.defaultContext());
     MailRepository hold = mock(MailRepository.class);
     HoldRepositories holdRepositories = new HoldRepositories(new InMemoryStateStore());
     TransportMapRouter router;
@@ -37,8 +39,11 @@ class TransportMapRouterTest {
                 <route domain="partner.test" to="smtp:[relay.partner.test]:587" tls="require"/>
                 <route domain="held.test" to="hold"/>
                 <route domain="blocked.test" to="reject" reply="550 5.7.1 No mail to blocked.test"/>
+                <route domain="here.test" to="local"/>
             </transport>
             """);
+        doAnswer(call -> call.<MailAddress>getArgument(0).asString().equals("known@here.test"))
+            .when(context).isLocalEmail(any(MailAddress.class));
         MailRepositoryStore repositories = mock(MailRepositoryStore.class);
         when(repositories.select(any())).thenReturn(hold);
         router = new TransportMapRouter(repositories, holdRepositories);
@@ -80,6 +85,17 @@ class TransportMapRouterTest {
         assertThat(dsn.getSender()).isNull();
         assertThat(dsn.getRecipients()).containsExactly(new MailAddress("alice@example.test"));
         assertThat(dsn.getMsg().getContentType()).contains("multipart/report");
+    }
+
+    @Test
+    void aLocalRouteDeliversOnlyToUsersOfThisServer() throws Exception {
+        Mail mail = mail("known@here.test", "stranger@here.test");
+        router.service(mail);
+
+        assertThat(context.getSentMails()).extracting(FakeMailContext.SentMail::getState)
+            .containsExactly("local-delivery", "local-address-error");
+        assertThat(context.getSentMails().get(0).getRecipients()).containsExactly(new MailAddress("known@here.test"));
+        assertThat(context.getSentMails().get(1).getRecipients()).containsExactly(new MailAddress("stranger@here.test"));
     }
 
     private static Mail mail(String... recipients) throws Exception {
