@@ -73,8 +73,9 @@ class RemoteDeliveryIT {
         String dsn = dsnsFor("nobody@remote.test").get(0);
         assertThat(dsn).contains("multipart/report").contains("report-type=delivery-status");
         assertThat(dsn).containsIgnoringCase("Final-Recipient: rfc822; nobody@remote.test");
-        assertThat(dsn).contains("Action: failed").containsPattern("Status: .*5\\.1\\.1");
-        assertThat(dsn).contains("Diagnostic-Code: smtp; 550 5.1.1");
+        // RFC 3464: Status is the bare RFC 3463 code, Diagnostic-Code the remote reply as it was
+        assertThat(dsn).contains("Action: failed").containsPattern("(?m)^Status: 5\\.1\\.1\\r?$");
+        assertThat(dsn).contains("Diagnostic-Code: smtp; 550 5.1.1 <nobody@remote.test>: Recipient address rejected");
     }
 
     private List<String> dsnsFor(String recipient) {

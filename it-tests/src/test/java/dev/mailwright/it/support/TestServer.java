@@ -110,10 +110,27 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    /** Remote delivery retries quickly (every {@code delay}) instead of the production schedule. */
+    /**
+     * Outbound delivery retries quickly: every {@code delay} ({@code "2 seconds"} or {@code "2s"}), and gives up
+     * (final DSN) after {@code maxRetries} retries instead of the production schedule.
+     */
     public TestServer fastRetries(String delay, int maxRetries) {
-        edit("mailetcontainer.xml", "<delayTime>[^<]*</delayTime>", "<delayTime>" + delay + "</delayTime>");
-        return edit("mailetcontainer.xml", "<maxRetries>\\d+</maxRetries>", "<maxRetries>" + maxRetries + "</maxRetries>");
+        String wait = delay.strip().replaceAll("^(\\d+)\\s*seconds?$", "$1s");
+        long seconds = java.time.Duration.parse("PT" + wait.toUpperCase()).toSeconds();
+        edit("mailetcontainer.xml", "<retrySchedule>[^<]*</retrySchedule>", "<retrySchedule>" + wait + "</retrySchedule>");
+        return edit("mailetcontainer.xml", "<maxAge>[^<]*</maxAge>", "<maxAge>" + seconds * maxRetries + "s</maxAge>");
+    }
+
+    /** Sets a parameter of the outbound delivery mailet (e.g. {@code delayWarning}, {@code trustStore}). */
+    public TestServer outboundParameter(String name, String value) {
+        String element = "<" + name + ">" + Matcher.quoteReplacement(value) + "</" + name + ">";
+        try {
+            edit("mailetcontainer.xml", "<" + name + ">[^<]*</" + name + ">", element);
+        } catch (IllegalStateException absent) {
+            edit("mailetcontainer.xml", "<outgoingQueue>outgoing</outgoingQueue>",
+                "<outgoingQueue>outgoing</outgoingQueue>" + element);
+        }
+        return this;
     }
 
     public TestServer usePostgres(PostgresDatabase database) {

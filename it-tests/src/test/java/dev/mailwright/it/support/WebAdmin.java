@@ -37,6 +37,11 @@ public final class WebAdmin {
         return this;
     }
 
+    public WebAdmin createMailbox(String user, String mailbox) {
+        expect(send("PUT", "/users/" + user + "/mailboxes/" + mailbox, null), 204);
+        return this;
+    }
+
     public boolean domainExists(String domain) {
         return send("GET", "/domains/" + domain, null).statusCode() == 204;
     }
@@ -61,12 +66,29 @@ public final class WebAdmin {
         return json(send("GET", "/mailQueues/" + queue, null)).path("size").asLong();
     }
 
+    /** Mails in a repository, by URL ({@code jpa://var/mail/error/}); WebAdmin addresses it by path. */
     public long repositorySize(String repositoryUrl) {
-        HttpResponse<String> response = send("GET", "/mailRepositories/" + encode(repositoryUrl), null);
+        String path = repositoryUrl.replaceFirst("^[a-z]+://", "");
+        HttpResponse<String> response = send("GET", "/mailRepositories/" + encode(path), null);
         if (response.statusCode() == 404) {
             return 0;
         }
         return json(response).path("size").asLong();
+    }
+
+    /** GET of any route that answers JSON with 200. */
+    public JsonNode getJson(String path) {
+        return json(send("GET", path, null));
+    }
+
+    /** The status code of {@code method path} without a body. */
+    public int call(String method, String path) {
+        return send(method, path, null).statusCode();
+    }
+
+    /** Delivery traces of a message (our /deliveries routes). */
+    public JsonNode deliveryTraces(String messageId) {
+        return getJson("/deliveries/traces?messageId=" + encode(messageId));
     }
 
     public JsonNode healthcheck() {
