@@ -70,5 +70,5 @@ NODOC
 fi
 
 echo "build-base-image: building $BASE_IMAGE (JRE 17 from Debian's packages)"
-docker build -q -t "$BASE_IMAGE" --build-arg ROOTFS_IMAGE="$ROOTFS_IMAGE" "$DOCKER_DIR/base" >/dev/null
+docker build -q --force-rm -t "$BASE_IMAGE" --build-arg ROOTFS_IMAGE="$ROOTFS_IMAGE" "$DOCKER_DIR/base" >/dev/null
 docker image ls "$BASE_IMAGE"

@@ -81,7 +81,7 @@ cp -R "$ROOT/docker/image" "$CONTEXT/image"
 cp "$ROOT/mailwright" "$CONTEXT/mailwright"
 
 echo "build-image: building $IMAGE:$VERSION on $base"
-docker build -q -f "$ROOT/docker/Dockerfile" --build-arg BASE_IMAGE="$base" --build-arg VERSION="$VERSION" \
+docker build -q --force-rm -f "$ROOT/docker/Dockerfile" --build-arg BASE_IMAGE="$base" --build-arg VERSION="$VERSION" \
     -t "$IMAGE:$VERSION" "$CONTEXT" >/dev/null
 docker tag "$IMAGE:$VERSION" "$IMAGE:latest"
 docker image ls "$IMAGE"
