@@ -113,8 +113,8 @@ step "1. Starting the world: a DNS server and two organizations' mail servers on
 compose down -v --remove-orphans >/dev/null 2>&1 || true
 compose build -q dns 2>&1 | grep -v "DEPRECATED\|buildx\|^ *Install the buildx\|^ *https://docs.docker.com\|^$" | indent || true
 compose up -d 2>&1 | indent
-wait_for 240 "mx.org-a.test did not become healthy" healthy org-a
-wait_for 240 "mx.org-b.test did not become healthy" healthy org-b
+wait_for 300 "mx.org-a.test did not become healthy" healthy org-a
+wait_for 300 "mx.org-b.test did not become healthy" healthy org-b
 echo "    dns    $TWO_ORGS_NET.53  dnsmasq"
 echo "    org-a  $TWO_ORGS_NET.10  mx.org-a.test  (alice submits on 127.0.0.1:$ORG_A_SUBMISSION_PORT -> 587)  healthy"
 echo "    org-b  $TWO_ORGS_NET.20  mx.org-b.test  (bob reads on 127.0.0.1:$ORG_B_IMAP_PORT -> 143)  healthy"

@@ -44,7 +44,8 @@ public final class MailwrightContainer extends GenericContainer<MailwrightContai
     public static final String CONFIG = "/etc/mailwright";
     public static final String EXTENSIONS = "/opt/mailwright/extensions-jars";
     static final List<Integer> PORTS = List.of(25, 465, 587, 143, 993);
-    static final Duration STARTUP = Duration.ofMinutes(3);
+    // about 15 s on an idle machine; much more when other builds share the CPUs
+    static final Duration STARTUP = Duration.ofMinutes(5);
 
     private final Map<Integer, Integer> hostPorts = new HashMap<>();
     private final List<Bind> binds = new ArrayList<>();
