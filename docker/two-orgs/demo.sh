@@ -63,7 +63,10 @@ fail() {
 cleanup() {
     if $keep; then
         echo
-        echo "The world keeps running. Stop it with: ${COMPOSE[*]} -p $PROJECT -f $HERE/compose.yaml down -v"
+        echo "The world keeps running: alice@org-a.test / $ALICE_PASSWORD (submission 127.0.0.1:$ORG_A_SUBMISSION_PORT," \
+            "IMAP 127.0.0.1:${ORG_A_IMAP_PORT:-10143}), bob@org-b.test / $BOB_PASSWORD (submission" \
+            "127.0.0.1:${ORG_B_SUBMISSION_PORT:-11587}, IMAP 127.0.0.1:$ORG_B_IMAP_PORT)."
+        echo "Stop it with: ${COMPOSE[*]} -p $PROJECT -f $HERE/compose.yaml down -v"
     else
         compose down -v --remove-orphans >/dev/null 2>&1 || true
     fi
