@@ -8,12 +8,11 @@
 #
 #   docker/build-image.sh [--skip-maven] [--local-base]
 #
-# Environment: BASE_IMAGE (force a base), MAVEN_ARGS (extra Maven arguments, e.g. -Dmaven.repo.local=...),
-# MAILWRIGHT_IMAGE (name, default mailwright).
+# Environment: BASE_IMAGE (force a base), MAVEN_ARGS (extra Maven arguments, e.g. -Dmaven.repo.local=...).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-IMAGE=${MAILWRIGHT_IMAGE:-mailwright}
+IMAGE=mailwright
 PUBLIC_BASE=eclipse-temurin:17-jre
 LOCAL_BASE=${MAILWRIGHT_BASE_IMAGE:-mailwright-base:bookworm-jre17}
 

@@ -100,8 +100,10 @@ docker info >/dev/null 2>&1 || { echo "demo.sh: the Docker engine does not answe
 
 step "0. The Mailwright image"
 if ! docker image inspect "$MAILWRIGHT_IMAGE" >/dev/null 2>&1; then
-    echo "    $MAILWRIGHT_IMAGE does not exist yet: building it (docker/build-image.sh)"
-    "$ROOT/docker/build-image.sh" | indent
+    echo "    $MAILWRIGHT_IMAGE does not exist yet: building the image (docker/build-image.sh)"
+    "$ROOT/docker/build-image.sh" 2>&1 | indent
+    docker image inspect "$MAILWRIGHT_IMAGE" >/dev/null 2>&1 \
+        || { echo "demo.sh: $MAILWRIGHT_IMAGE still does not exist (build-image.sh makes mailwright:latest)" >&2; exit 1; }
 fi
 # the DNS container is built on the same base as the Mailwright image: nothing to pull
 if [ -z "${MAILWRIGHT_BASE_IMAGE:-}" ]; then
