@@ -152,7 +152,7 @@ step "5. org-a accepted it (org-a's transaction log)"
 wait_for 30 "org-a logged no accepted transaction from alice" sh -c "docker logs $(compose ps -q org-a) 2>&1 | grep -q 'smtp outcome=accepted.*from=<alice@org-a.test>'"
 logs_of org-a | grep 'smtp outcome=accepted.*from=<alice@org-a.test>' | sed 's/^.* - //' | indent
 
-step "6. org-a looked up the MX of org-b.test, then the address of mx.org-b.test (the DNS server's log)"
+step "6. org-a asked DNS for the MX of org-b.test (the DNS server's log: the query and its answer)"
 wait_for 60 "org-a did not look up the MX of org-b.test" sh -c "docker logs $(compose ps -q dns) 2>&1 | grep -q 'query\[MX\] org-b.test from $ORG_A_ADDRESS'"
 # org-a's queries about org-b and the answers that follow each of them
 logs_of dns | sed 's/^dnsmasq\[[0-9]*\]: //' \
