@@ -21,10 +21,12 @@ import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 
 import dev.mailwright.server.modules.DnsModule;
+import dev.mailwright.server.modules.ProvisioningModule;
 import dev.mailwright.server.modules.ServerBasicsModule;
 import dev.mailwright.server.modules.ServerVariables;
 import dev.mailwright.server.startup.ConfigFiles;
 import dev.mailwright.server.startup.ListenerCheck;
+import dev.mailwright.server.startup.Provisioning;
 import dev.mailwright.server.startup.StartupProblem;
 import dev.mailwright.server.startup.TlsMaterial;
 
@@ -46,12 +48,14 @@ public final class MailwrightServer {
     }
 
     /**
-     * Checks the configuration folder, creates what a first start needs (TLS certificate), and builds the server.
+     * Checks the configuration folder, creates what a first start needs (TLS certificate; the domains and postmaster
+     * account of {@link Provisioning} once James runs), and builds the server.
      * {@code overrides} replace bindings (tests use it for DNS).
      */
     public static MailwrightServer prepare(MailwrightConfiguration configuration, Module... overrides) throws StartupProblem {
         System.setProperty("james.exit.on.startup.error", "false");
-        ConfigFiles files = new ConfigFiles(configuration.conf(), configuration.data(), variables(configuration));
+        ServerVariables variables = variables(configuration);
+        ConfigFiles files = new ConfigFiles(configuration.conf(), configuration.data(), variables);
         files.checkXmlSyntax();
         try {
             Files.createDirectories(configuration.data());
@@ -63,10 +67,11 @@ public final class MailwrightServer {
         }
         ListenerCheck.check(files);
         TlsMaterial.ensure(files, configuration.data(), configuration.hostname());
+        Provisioning provisioning = Provisioning.fromEnvironment(System.getenv(), variables.get("postmaster").orElseThrow());
 
         GuiceJamesServer james = GuiceJamesServer.forConfiguration(configuration)
-            .combineWith(MailwrightModules.ALL)
-            .overrideWith(new ServerBasicsModule(variables(configuration)), new DnsModule())
+            .combineWith(MailwrightModules.ALL, new ProvisioningModule(provisioning))
+            .overrideWith(new ServerBasicsModule(variables), new DnsModule())
             .overrideWith(overrides);
         return new MailwrightServer(configuration, james);
     }

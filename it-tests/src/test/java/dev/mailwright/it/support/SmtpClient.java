@@ -101,6 +101,18 @@ public final class SmtpClient implements AutoCloseable {
         return socket instanceof SSLSocket;
     }
 
+    /** The certificate the server presented, once the connection is encrypted. */
+    public X509Certificate peerCertificate() {
+        if (!(socket instanceof SSLSocket tls)) {
+            throw new IllegalStateException("the connection is not encrypted");
+        }
+        try {
+            return (X509Certificate) tls.getSession().getPeerCertificates()[0];
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Reply authPlain(String user, String password) {
         String token = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
         return command("AUTH PLAIN " + token);
