@@ -26,6 +26,7 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import dev.mailwright.smtp.policy.Decision;
 import dev.mailwright.smtp.policy.LocalCounters;
 import dev.mailwright.smtp.policy.NetworkList;
+import dev.mailwright.smtp.policy.NoOutput;
 import dev.mailwright.smtp.policy.Policy;
 import dev.mailwright.smtp.policy.Sessions;
 import dev.mailwright.smtp.policy.Settings;
@@ -122,7 +123,8 @@ public class AuthFailureGuard implements CommandHandler<SMTPSession>, ProtocolHa
 
     /**
      * Sends {@code response} after {@code failureDelay} instead of now, reading nothing from the client meanwhile.
-     * Only possible on James's real sessions; elsewhere (and in report mode) the reply goes out at once.
+     * Only possible on James's real sessions; elsewhere (and in report mode) the reply goes out at once. What is
+     * returned meanwhile is an empty reply, not {@code null}: following result handlers must still get a response.
      */
     private Response delayed(SMTPSession session, Response response) {
         if (failureDelay.isZero() || policy.mode() == dev.mailwright.smtp.policy.PolicyMode.REPORT
@@ -135,6 +137,6 @@ public class AuthFailureGuard implements CommandHandler<SMTPSession>, ProtocolHa
             transport.writeResponse(response, session);
             transport.setReadable(true);
         }, failureDelay.toMillis(), TimeUnit.MILLISECONDS);
-        return null;
+        return new NoOutput(response.getRetCode());
     }
 }

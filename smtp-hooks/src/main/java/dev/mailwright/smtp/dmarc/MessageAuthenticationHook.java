@@ -2,7 +2,6 @@ package dev.mailwright.smtp.dmarc;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.mail.internet.MimeMessage;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -85,8 +84,7 @@ public class MessageAuthenticationHook implements JamesMessageHook {
         }
         removeForgedResults(mail, authservId);
         try {
-            MimeMessage message = mail.getMessage();
-            message.addHeader(AuthenticationResults.HEADER,
+            HeaderEdit.prepend(mail.getMessage(), AuthenticationResults.HEADER,
                 AuthenticationResults.value(authservId, authentication, policy.mode() == PolicyMode.REPORT));
         } catch (MessagingException e) {
             LOGGER.warn("Could not add {} to {}: {}", AuthenticationResults.HEADER, mail.getName(), e.getMessage());

@@ -1,7 +1,10 @@
 package dev.mailwright.smtp.policy;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import javax.mail.MessagingException;
@@ -10,6 +13,29 @@ import javax.mail.internet.MimeMessage;
 /** Header changes the end-of-DATA hooks make to an accepted message. */
 public final class HeaderEdit {
     private HeaderEdit() {
+    }
+
+    /**
+     * Adds a field above all others (RFC 8601 section 4: Authentication-Results goes at the top, where a reader
+     * finds the results of the last hop first). javax.mail only appends, so the header block is rewritten in order
+     * below the new field; the body is untouched.
+     */
+    public static void prepend(MimeMessage message, String name, String value) throws MessagingException {
+        List<String> lines = Collections.list(message.getAllHeaderLines());
+        Set<String> names = new LinkedHashSet<>();
+        for (String line : lines) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                names.add(line.substring(0, colon).strip());
+            }
+        }
+        for (String existing : names) {
+            message.removeHeader(existing);
+        }
+        message.addHeaderLine(name + ": " + value);
+        for (String line : lines) {
+            message.addHeaderLine(line);
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import dev.mailwright.smtp.policy.Decision;
 import dev.mailwright.smtp.policy.LocalCounters;
 import dev.mailwright.smtp.policy.NetworkList;
+import dev.mailwright.smtp.policy.NoOutput;
 import dev.mailwright.smtp.policy.Policy;
 import dev.mailwright.smtp.policy.Settings;
 import dev.mailwright.smtp.policy.Sessions;
@@ -27,6 +28,7 @@ import dev.mailwright.smtp.policy.Verdict;
  */
 public class ConnectionRateLimit implements ConnectHandler<SMTPSession> {
     private static final String NAMESPACE = "rate-connections";
+    private static final Response ACCEPTED = new NoOutput("220");
 
     private final LocalCounters counters;
     private final Policy policy;
@@ -47,20 +49,22 @@ public class ConnectionRateLimit implements ConnectHandler<SMTPSession> {
         exempt = settings.networks("exemptNetworks");
     }
 
+    /** Counts the connection; over the limit, the 421 that ends it. Otherwise nothing is sent (the greeting follows). */
     @Override
     public Response onConnect(SMTPSession session) {
         if (limit.isEmpty() || session.isRelayingAllowed() || exempt.contains(Sessions.clientAddress(session))) {
-            return null;
+            return ACCEPTED;
         }
         RateLimit rate = limit.get();
         String client = ClientKey.of(Sessions.clientAddress(session));
         long count = counters.hit(NAMESPACE, client, rate.window());
         if (count <= rate.max()) {
-            return null;
+            return ACCEPTED;
         }
         long wait = counters.endOf(NAMESPACE, client).map(counters::secondsUntil).orElse(rate.window().toSeconds());
         Verdict verdict = Verdict.tempFail("421", "4.7.0", "Too many connections from " + client + " (limit "
             + rate.describe() + "), try again in " + wait + " seconds").disconnecting();
-        return policy.respond(session, Decision.of(verdict).result("over-limit").details("count=" + count).connectionScope());
+        Response refusal = policy.respond(session, Decision.of(verdict).result("over-limit").details("count=" + count).connectionScope());
+        return refusal == null ? ACCEPTED : refusal;
     }
 }

@@ -67,6 +67,9 @@ class MessageAuthenticationHookTest {
 
         assertThat(hook.onMessage(session, mail)).isEqualTo(HookResult.DECLINED);
 
+        assertThat(java.util.Collections.list(mail.getMessage().getAllHeaderLines()).get(0)).as("first field")
+            .startsWith("Authentication-Results: mx.example.test;");
+        assertThat(mail.getMessage().getHeader("From")).containsExactly("<ceo@strict.test>");
         assertThat(header(mail, "Authentication-Results")).singleElement().asString()
             .startsWith("mx.example.test;\r\n\tspf=softfail smtp.mailfrom=strict.test;\r\n\tdkim=pass header.d=strict.test header.s=s1 header.b=")
             .endsWith(";\r\n\tdmarc=pass (p=reject dis=none) header.from=strict.test");
