@@ -43,10 +43,12 @@ public final class DmarcEvaluator {
         String domain = OrganizationalDomain.normalize(fromDomain);
         Lookup lookup = find(domain);
         boolean subdomain = false;
-        String organizational = OrganizationalDomain.of(domain);
-        if (lookup instanceof Absent && !organizational.equals(domain)) {
-            lookup = find(organizational);
-            subdomain = true;
+        if (lookup instanceof Absent) {
+            String organizational = OrganizationalDomain.of(domain);
+            if (!organizational.equals(domain)) {
+                lookup = find(organizational);
+                subdomain = true;
+            }
         }
         if (lookup instanceof Failed failed) {
             return DmarcResult.of(Result.TEMPERROR, domain, "policy lookup failed: " + failed.problem());

@@ -20,7 +20,8 @@ public record MessageAuthentication(Optional<SpfOutcome> spf, List<DkimResult> d
     static final ProtocolSession.AttachmentKey<MessageAuthentication> KEY =
         ProtocolSession.AttachmentKey.of("mailwright.message-authentication", MessageAuthentication.class);
 
-    static Optional<MessageAuthentication> of(SMTPSession session) {
+    /** The authentication of the current message, if a hook already made it. */
+    public static Optional<MessageAuthentication> of(SMTPSession session) {
         return session.getAttachment(KEY, ProtocolSession.State.Transaction);
     }
 

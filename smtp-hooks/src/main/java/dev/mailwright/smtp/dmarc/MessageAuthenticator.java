@@ -37,6 +37,7 @@ import dev.mailwright.smtp.spf.SpfOutcome;
 @Singleton
 public class MessageAuthenticator {
     private static final Logger LOGGER = LoggerFactory.getLogger(MessageAuthenticator.class);
+    static final int MAX_AUTHOR_DOMAINS = 5;
 
     private final DkimVerifier dkim;
     private final DmarcEvaluator dmarc;
@@ -83,7 +84,10 @@ public class MessageAuthenticator {
         return authentication;
     }
 
-    /** The distinct domains of the From header fields (RFC 5322 allows several authors), in ASCII form. */
+    /**
+     * The distinct domains of the From header fields (RFC 5322 allows several authors), in ASCII form; at most
+     * {@value #MAX_AUTHOR_DOMAINS}, each costing DNS questions.
+     */
     public static List<String> fromDomains(MimeMessage message) throws MessagingException {
         String[] fields = message.getHeader("From");
         if (fields == null) {
@@ -95,7 +99,7 @@ public class MessageAuthenticator {
                 for (InternetAddress address : InternetAddress.parseHeader(field, false)) {
                     String value = address.getAddress();
                     int at = value == null ? -1 : value.lastIndexOf('@');
-                    if (at > 0 && at < value.length() - 1) {
+                    if (at > 0 && at < value.length() - 1 && domains.size() < MAX_AUTHOR_DOMAINS) {
                         domains.add(OrganizationalDomain.normalize(IDN.toASCII(value.substring(at + 1))));
                     }
                 }

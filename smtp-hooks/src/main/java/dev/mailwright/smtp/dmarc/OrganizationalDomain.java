@@ -3,6 +3,8 @@ package dev.mailwright.smtp.dmarc;
 import java.util.List;
 import java.util.Locale;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import com.google.common.net.InternetDomainName;
 
 /**
@@ -15,8 +17,21 @@ public final class OrganizationalDomain {
     private OrganizationalDomain() {
     }
 
+    /** Parsing a name against the suffix list is not free, and the same few domains come back all day. */
+    private static final Cache<String, String> KNOWN = CacheBuilder.newBuilder().maximumSize(10_000).build();
+
     public static String of(String domain) {
         String name = normalize(domain);
+        String known = KNOWN.getIfPresent(name);
+        if (known != null) {
+            return known;
+        }
+        String organizational = lookup(name);
+        KNOWN.put(name, organizational);
+        return organizational;
+    }
+
+    private static String lookup(String name) {
         try {
             InternetDomainName parsed = InternetDomainName.from(name);
             if (parsed.isUnderPublicSuffix()) {

@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,7 +41,7 @@ import com.google.common.cache.CacheBuilder;
  * <p>Every question has a deadline (5 s by default) on top of the resolver's own per-query timeout and retries: past
  * it the answer is a temporary failure and the SMTP reply a 4xx, and the network thread is free again. Answers are
  * cached for their TTL (at most an hour); negative answers for the SOA minimum (RFC 2308), and not at all without an
- * SOA; failures are not cached.
+ * SOA; failures are not cached. Connections asking the same question at the same time share one query.
  */
 @Singleton
 public class ResolverDnsLookup implements DnsLookup {
@@ -55,6 +58,7 @@ public class ResolverDnsLookup implements DnsLookup {
     private final Supplier<Resolver> resolver;
     private final Duration deadline;
     private final Clock clock;
+    private final Map<Key, CompletableFuture<DnsAnswer>> inFlight = new ConcurrentHashMap<>();
     private final Cache<Key, Cached> cache = CacheBuilder.newBuilder()
         .maximumSize(10_000)
         .expireAfterWrite(MAX_CACHE_TIME)
@@ -86,12 +90,40 @@ public class ResolverDnsLookup implements DnsLookup {
         } catch (TextParseException e) {
             return DnsAnswer.noRecords();
         }
-        Resolution resolution = resolve(question, type, now.plus(deadline));
-        if (!resolution.cacheFor().isZero() && !resolution.cacheFor().isNegative()) {
-            Duration time = resolution.cacheFor().compareTo(MAX_CACHE_TIME) > 0 ? MAX_CACHE_TIME : resolution.cacheFor();
-            cache.put(key, new Cached(resolution.answer(), now.plus(time)));
+        Instant until = now.plus(deadline);
+        CompletableFuture<DnsAnswer> mine = new CompletableFuture<>();
+        CompletableFuture<DnsAnswer> pending = inFlight.putIfAbsent(key, mine);
+        if (pending != null) {
+            // the same question is being asked by another connection (e.g. when a popular entry expires): share it
+            return await(pending, until);
         }
-        return resolution.answer();
+        try {
+            Resolution resolution = resolve(question, type, until);
+            if (!resolution.cacheFor().isZero() && !resolution.cacheFor().isNegative()) {
+                Duration time = resolution.cacheFor().compareTo(MAX_CACHE_TIME) > 0 ? MAX_CACHE_TIME : resolution.cacheFor();
+                cache.put(key, new Cached(resolution.answer(), now.plus(time)));
+            }
+            mine.complete(resolution.answer());
+            return resolution.answer();
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private DnsAnswer await(CompletableFuture<DnsAnswer> pending, Instant until) {
+        try {
+            return pending.get(Math.max(1, Duration.between(clock.instant(), until).toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return DnsAnswer.temporaryFailure("timeout waiting for the same question");
+        } catch (ExecutionException e) {
+            return DnsAnswer.temporaryFailure(String.valueOf(e.getCause().getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return DnsAnswer.temporaryFailure("interrupted");
+        }
     }
 
     private record Resolution(DnsAnswer answer, Duration cacheFor) {

@@ -39,13 +39,13 @@ public final class PolicyLog {
             line.append(' ').append(decision.details());
         }
         line.append(" client=").append(Sessions.clientIp(session));
-        Sessions.helo(session).ifPresent(helo -> line.append(" helo=").append(token(helo)));
+        Sessions.helo(session).ifPresent(helo -> line.append(" helo=").append(token(helo, 100)));
         Optional.ofNullable(session.getUsername()).ifPresent(user -> line.append(" auth=").append(user.asString()));
         String sender = decision.sender() != null
             ? decision.sender()
             : Sessions.sender(session).map(s -> s.asString("")).orElse(null);
-        line.append(" from=").append(sender == null ? "-" : "<" + sender + ">");
-        line.append(" to=").append(decision.recipient() == null ? "-" : "<" + decision.recipient() + ">");
+        line.append(" from=").append(sender == null ? "-" : "<" + token(sender, 300) + ">");
+        line.append(" to=").append(decision.recipient() == null ? "-" : "<" + token(decision.recipient(), 1000) + ">");
         if (!verdict.accepted()) {
             line.append(" reply=\"").append(verdict.reply().replace('"', '\'')).append('"');
         }
@@ -56,10 +56,13 @@ public final class PolicyLog {
         }
     }
 
-    /** Client-supplied text (HELO) in a log line: no spaces, quotes or control characters to forge fields with. */
-    static String token(String value) {
-        StringBuilder safe = new StringBuilder(Math.min(value.length(), 100));
-        for (int i = 0; i < value.length() && safe.length() < 100; i++) {
+    /**
+     * Client-supplied text (HELO, addresses, which may be quoted) in a log line: no spaces, quotes or control
+     * characters to forge fields with, and bounded.
+     */
+    static String token(String value, int max) {
+        StringBuilder safe = new StringBuilder(Math.min(value.length(), max));
+        for (int i = 0; i < value.length() && safe.length() < max; i++) {
             char c = value.charAt(i);
             safe.append(c > ' ' && c < 127 && c != '"' ? c : '?');
         }

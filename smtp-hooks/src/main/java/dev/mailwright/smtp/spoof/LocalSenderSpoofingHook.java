@@ -1,7 +1,11 @@
 package dev.mailwright.smtp.spoof;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -59,7 +63,7 @@ public class LocalSenderSpoofingHook implements JamesMessageHook {
         if (Sessions.isTrusted(session)) {
             return HookResult.DECLINED;
         }
-        List<LocalIdentity> identities = localIdentities(mail);
+        List<LocalIdentity> identities = localIdentities(session, mail);
         if (identities.isEmpty()) {
             return HookResult.DECLINED;
         }
@@ -75,20 +79,29 @@ public class LocalSenderSpoofingHook implements JamesMessageHook {
         return policy.apply(session, Decision.of(Verdict.accept()).envelope(mail).result("authenticated"));
     }
 
-    private List<LocalIdentity> localIdentities(Mail mail) {
+    private List<LocalIdentity> localIdentities(SMTPSession session, Mail mail) {
+        Map<String, Boolean> local = new HashMap<>();
+        Predicate<String> isLocal = domain -> local.computeIfAbsent(domain, this::isLocal);
         List<LocalIdentity> identities = new ArrayList<>();
         mail.getMaybeSender().asOptional()
-            .map(sender -> sender.getDomain().asString())
-            .filter(this::isLocal)
+            .map(sender -> sender.getDomain().asString().toLowerCase(Locale.ROOT))
+            .filter(isLocal)
             .ifPresent(domain -> identities.add(new LocalIdentity("envelope sender", domain)));
-        try {
-            MessageAuthenticator.fromDomains(mail.getMessage()).stream()
-                .filter(this::isLocal)
-                .forEach(domain -> identities.add(new LocalIdentity("From address", domain)));
-        } catch (MessagingException e) {
-            // unreadable header: the envelope is still judged
-        }
+        authorDomains(session, mail).stream()
+            .filter(isLocal)
+            .forEach(domain -> identities.add(new LocalIdentity("From address", domain)));
         return identities;
+    }
+
+    /** The From domains, as already found by the DMARC check when it ran before. */
+    private static List<String> authorDomains(SMTPSession session, Mail mail) {
+        return MessageAuthentication.of(session).map(MessageAuthentication::fromDomains).orElseGet(() -> {
+            try {
+                return MessageAuthenticator.fromDomains(mail.getMessage());
+            } catch (MessagingException e) {
+                return List.of(); // unreadable header: the envelope is still judged
+            }
+        });
     }
 
     private boolean isLocal(String domain) {

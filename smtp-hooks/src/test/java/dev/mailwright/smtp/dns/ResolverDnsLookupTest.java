@@ -1,13 +1,18 @@
 package dev.mailwright.smtp.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
@@ -31,14 +36,20 @@ class ResolverDnsLookupTest {
     private final TestClock clock = new TestClock();
     private final List<String> asked = new CopyOnWriteArrayList<>();
 
-    /** A resolver answering with {@code answers}; questions are recorded. */
+    /** A resolver answering with {@code answers} ({@code null}: never); questions are recorded. */
     private Resolver resolver(Function<Message, Message> answers) {
+        return asyncResolver(query -> {
+            Message answer = answers.apply(query);
+            return answer == null ? new CompletableFuture<>() : CompletableFuture.completedFuture(answer);
+        });
+    }
+
+    private Resolver asyncResolver(Function<Message, CompletionStage<Message>> answers) {
         return new Resolver() {
             @Override
             public CompletionStage<Message> sendAsync(Message query) {
                 asked.add(query.getQuestion().getName() + " " + Type.string(query.getQuestion().getType()));
-                Message answer = answers.apply(query);
-                return answer == null ? new CompletableFuture<>() : CompletableFuture.completedFuture(answer);
+                return answers.apply(query);
             }
 
             @Override
@@ -137,6 +148,41 @@ class ResolverDnsLookupTest {
         assertThat(answer.status()).isEqualTo(DnsAnswer.Status.TEMPORARY_FAILURE);
         assertThat(answer.problem()).startsWith("timeout asking b.test.");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void concurrentAskersOfTheSameQuestionShareOneQuery() throws Exception {
+        CompletableFuture<Message> answer = new CompletableFuture<>();
+        Resolver resolver = asyncResolver(query -> answer.thenApply(ignored -> {
+            try {
+                return reply(query, Rcode.NOERROR, new TXTRecord(name("popular.test."), DClass.IN, 0, "v=spf1 -all"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+        ResolverDnsLookup lookup = new ResolverDnsLookup(() -> resolver, Duration.ofSeconds(5), clock);
+        List<Thread> askers = new CopyOnWriteArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(3, task -> {
+            Thread thread = new Thread(task);
+            askers.add(thread);
+            return thread;
+        });
+        try {
+            List<Future<DnsAnswer>> results = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                results.add(threads.submit(() -> lookup.txt("popular.test")));
+            }
+            // all three are waiting: one for the DNS answer, two for the first one's result (TTL 0: nothing cached)
+            await().atMost(Duration.ofSeconds(5)).until(() -> askers.size() == 3
+                && askers.stream().allMatch(thread -> thread.getState() == Thread.State.TIMED_WAITING));
+            answer.complete(null);
+            for (Future<DnsAnswer> result : results) {
+                assertThat(result.get().texts()).containsExactly("v=spf1 -all");
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(asked).containsExactly("popular.test. TXT");
     }
 
     @Test

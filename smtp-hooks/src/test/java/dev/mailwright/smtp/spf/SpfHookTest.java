@@ -61,6 +61,13 @@ class SpfHookTest {
     }
 
     @Test
+    void onlyTxtRecordsAreAskedFor() throws Exception {
+        mailFrom("a@allowed.test");
+
+        assertThat(dns.questions()).containsExactly("allowed.test TXT");
+    }
+
+    @Test
     void failIsRefusedWith550AndRfc7372Code() throws Exception {
         HookResult result = mailFrom("a@forbidden.test");
 
