@@ -24,10 +24,9 @@ public final class HeaderEdit {
         List<String> lines = Collections.list(message.getAllHeaderLines());
         Set<String> names = new LinkedHashSet<>();
         for (String line : lines) {
+            // javax.mail names a line without a colon after the whole line
             int colon = line.indexOf(':');
-            if (colon > 0) {
-                names.add(line.substring(0, colon).strip());
-            }
+            names.add((colon < 0 ? line : line.substring(0, colon)).strip());
         }
         for (String existing : names) {
             message.removeHeader(existing);

@@ -111,6 +111,25 @@ class PolicyTest {
     }
 
     @Test
+    void aPrependedFieldGoesAboveAllOthersWhichKeepTheirOrderAndFolding() throws Exception {
+        Mail mail = mail("a@sender.test", "bob@example.test", "Received: from a\r\n\tby b; Sun, 29 Nov 2026 10:00:00 +0000\r\n"
+            + "From: a@sender.test\r\nX-Long: one\r\n two\r\nReceived: from c by d\r\nSubject: s\r\n\r\nbody\r\n");
+        java.util.List<String> before = java.util.Collections.list(mail.getMessage().getAllHeaderLines());
+
+        HeaderEdit.prepend(mail.getMessage(), "Authentication-Results", "mx.example.test;\r\n\tspf=pass");
+
+        java.util.List<String> after = java.util.Collections.list(mail.getMessage().getAllHeaderLines());
+        assertThat(after.get(0)).isEqualTo("Authentication-Results: mx.example.test;\r\n\tspf=pass");
+        assertThat(after.subList(1, after.size())).isEqualTo(before);
+        java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+        mail.getMessage().writeTo(written);
+        assertThat(written.toString(java.nio.charset.StandardCharsets.UTF_8))
+            .startsWith("Authentication-Results: mx.example.test;\r\n\tspf=pass\r\nReceived: from a\r\n\tby b;")
+            .contains("X-Long: one\r\n two\r\nReceived: from c by d\r\n")
+            .endsWith("\r\n\r\nbody\r\n");
+    }
+
+    @Test
     void settingsReadDurationsListsAndNetworks() throws Exception {
         Settings settings = new Settings("TestHook", HandlerConfig.of(
             "<delay>5 minutes</delay><plain>90</plain><nets>192.0.2.0/24, 2001:db8::/32</nets><nets>127.0.0.1</nets>"));
