@@ -31,6 +31,7 @@ import dev.mailwright.server.modules.JpaMailboxModule;
 import dev.mailwright.server.modules.JpaPersistenceModule;
 import dev.mailwright.server.modules.LuceneSearchModule;
 import dev.mailwright.server.modules.MetricsModule;
+import dev.mailwright.server.modules.StateStoreModule;
 
 /** The Guice composition of a Mailwright server. */
 public final class MailwrightModules {
@@ -48,7 +49,8 @@ public final class MailwrightModules {
         new LuceneSearchModule(),
         new ActiveMqQueueModule(),
         new RawPostDequeueDecoratorModule(),
-        new NaiveDelegationStoreModule());
+        new NaiveDelegationStoreModule(),
+        new StateStoreModule());
 
     public static final Module PROTOCOLS = Modules.combine(
         new ProtocolHandlerModule(),

@@ -6,10 +6,17 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apache.james.core.Username;
+import org.apache.james.protocols.smtp.SMTPConfiguration;
 import org.apache.james.protocols.smtp.utils.BaseFakeSMTPSession;
+import org.mockito.Mockito;
 
-/** An SMTP session for hook tests: client address, TLS, authenticated user and attachments. */
+/**
+ * An SMTP session for hook tests: client address, TLS, authenticated user, trusted (relaying) client, HELO name,
+ * server name ({@value #SERVER_NAME}) and attachments.
+ */
 public class FakeSession extends BaseFakeSMTPSession {
+    public static final String SERVER_NAME = "mx.example.test";
+
     private final Map<AttachmentKey<?>, Object> connection = new HashMap<>();
     private final Map<AttachmentKey<?>, Object> transaction = new HashMap<>();
     private final InetSocketAddress remote;
@@ -29,6 +36,24 @@ public class FakeSession extends BaseFakeSMTPSession {
     public FakeSession authenticatedAs(String user) {
         this.username = Username.of(user);
         return this;
+    }
+
+    /** As a client of {@code <authorizedAddresses>} (e.g. loopback). */
+    public FakeSession relayingAllowed() {
+        this.relayingAllowed = true;
+        return this;
+    }
+
+    public FakeSession helo(String name) {
+        setAttachment(CURRENT_HELO_NAME, name, State.Connection);
+        return this;
+    }
+
+    @Override
+    public SMTPConfiguration getConfiguration() {
+        SMTPConfiguration configuration = Mockito.mock(SMTPConfiguration.class);
+        Mockito.when(configuration.getHelloName()).thenReturn(SERVER_NAME);
+        return configuration;
     }
 
     @Override

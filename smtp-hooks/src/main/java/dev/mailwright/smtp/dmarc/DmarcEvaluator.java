@@ -1,0 +1,98 @@
+package dev.mailwright.smtp.dmarc;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
+
+import dev.mailwright.smtp.dkim.DkimResult;
+import dev.mailwright.smtp.dmarc.DmarcRecord.Disposition;
+import dev.mailwright.smtp.dmarc.DmarcResult.Result;
+import dev.mailwright.smtp.dns.DnsAnswer;
+import dev.mailwright.smtp.dns.DnsLookup;
+import dev.mailwright.smtp.spf.SpfOutcome;
+import dev.mailwright.smtp.spf.SpfResult;
+
+/**
+ * DMARC for one author domain (RFC 7489 section 6.6): find the policy record (the From domain's, else its
+ * organizational domain's, where {@code sp} applies), check whether SPF or DKIM authenticated an aligned domain,
+ * and on failure pick the disposition, sampled by {@code pct}.
+ */
+public final class DmarcEvaluator {
+    private final DnsLookup dns;
+    private final DoubleSupplier random;
+
+    /** {@code random} yields values in [0, 1) for {@code pct} sampling. */
+    public DmarcEvaluator(DnsLookup dns, DoubleSupplier random) {
+        this.dns = dns;
+        this.random = random;
+    }
+
+    private sealed interface Lookup permits Found, Absent, Failed {
+    }
+
+    private record Found(DmarcRecord record) implements Lookup {
+    }
+
+    private record Absent() implements Lookup {
+    }
+
+    private record Failed(String problem) implements Lookup {
+    }
+
+    public DmarcResult evaluate(String fromDomain, Optional<SpfOutcome> spf, List<DkimResult> dkim) {
+        String domain = OrganizationalDomain.normalize(fromDomain);
+        Lookup lookup = find(domain);
+        boolean subdomain = false;
+        if (lookup instanceof Absent) {
+            String organizational = OrganizationalDomain.of(domain);
+            if (!organizational.equals(domain)) {
+                lookup = find(organizational);
+                subdomain = true;
+            }
+        }
+        if (lookup instanceof Failed failed) {
+            return DmarcResult.of(Result.TEMPERROR, domain, "policy lookup failed: " + failed.problem());
+        }
+        if (lookup instanceof Absent) {
+            return DmarcResult.of(Result.NONE, domain, "no DMARC policy");
+        }
+        DmarcRecord record = ((Found) lookup).record();
+        Disposition requested = subdomain ? record.subdomainPolicy() : record.policy();
+        boolean dkimAligned = dkimAligned(domain, dkim, record.strictDkim());
+        boolean spfAligned = spfAligned(domain, spf, record.strictSpf());
+        if (dkimAligned || spfAligned) {
+            return new DmarcResult(Result.PASS, domain, requested, Disposition.NONE,
+                dkimAligned ? "aligned DKIM signature" : "aligned SPF pass");
+        }
+        Disposition disposition = requested;
+        if (record.percent() < 100 && random.getAsDouble() * 100 >= record.percent()) {
+            disposition = requested.relaxed();
+        }
+        return new DmarcResult(Result.FAIL, domain, requested, disposition, "no aligned SPF pass or DKIM signature");
+    }
+
+    /** Whether SPF or DKIM authenticated {@code domain} or a name aligned with it (DMARC's test, without a record). */
+    public static boolean authenticated(String domain, Optional<SpfOutcome> spf, List<DkimResult> dkim) {
+        return dkimAligned(domain, dkim, false) || spfAligned(domain, spf, false);
+    }
+
+    private static boolean dkimAligned(String domain, List<DkimResult> dkim, boolean strict) {
+        return dkim.stream().anyMatch(signature -> signature.passed() && OrganizationalDomain.aligned(signature.domain(), domain, strict));
+    }
+
+    private static boolean spfAligned(String domain, Optional<SpfOutcome> spf, boolean strict) {
+        return spf.filter(outcome -> outcome.result() == SpfResult.PASS)
+            .filter(outcome -> OrganizationalDomain.aligned(outcome.domain(), domain, strict))
+            .isPresent();
+    }
+
+    private Lookup find(String domain) {
+        DnsAnswer answer = dns.txt("_dmarc." + domain);
+        if (answer.isTemporaryFailure()) {
+            return new Failed(answer.problem());
+        }
+        List<String> records = answer.texts().stream().filter(DmarcRecord::isDmarc).toList();
+        // RFC 7489 6.6.3: several records are as good as none
+        return records.size() == 1 ? new Found(DmarcRecord.parse(records.get(0))) : new Absent();
+    }
+}
