@@ -21,9 +21,9 @@ import dev.mailwright.it.support.SmtpClient.Reply;
 import dev.mailwright.it.support.TestServer;
 
 /**
- * Subaddressing, catch-all and journaling in the shipped transport processor. The catch-all domain needs its unknown
- * users accepted at RCPT, which the shipped recipient validation refuses: this server runs without
- * {@code ValidRcptHandler}, as an operator of a catch-all domain must today (see mailets/README.md).
+ * Subaddressing, catch-all and journaling with the shipped configuration, mail coming from outside on port 25:
+ * recipient validation at RCPT ({@code ValidRecipientHandler}) accepts {@code user+tag@} of existing users and every
+ * address of the catch-all domain it is told about.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AddressFeaturesIT {
@@ -38,7 +38,7 @@ class AddressFeaturesIT {
         remote = FakeMx.start("127.0.0.72");
         dns = DnsServer.start().mx("partner.test", 10, "mx.partner.test").a("mx.partner.test", remote.address());
         server = TestServer.create(directory, dns)
-            .edit("smtpserver.xml", "<handler class=\"org.apache.james.smtpserver.fastfail.ValidRcptHandler\"/>", "")
+            .edit("smtpserver.xml", "<catchAllDomains></catchAllDomains>", "<catchAllDomains>catchall.test</catchAllDomains>")
             .edit("mailetcontainer.xml", "<catchAll></catchAll>", "<catchAll>catchall.test=info@catchall.test</catchAll>")
             .edit("mailetcontainer.xml", "<journal></journal>", "<journal>example.test=journal@archive.test</journal>")
             .start();
@@ -65,6 +65,17 @@ class AddressFeaturesIT {
         await().atMost(WAIT).until(() -> contains("alice@example.test", "alice-secret", "lists", "For the lists folder"));
         await().atMost(WAIT).until(() -> contains("alice@example.test", "alice-secret", "INBOX", "For the inbox"));
         assertThat(contains("alice@example.test", "alice-secret", "INBOX", "For the lists folder")).isFalse();
+    }
+
+    @Test
+    void tagsOfUnknownUsersAreStillRefusedAtRcpt() {
+        try (SmtpClient client = SmtpClient.connectFrom(SmtpClient.OUTSIDE, server.port(25))) {
+            client.ehlo("mx.partner.test");
+            assertThat(client.mailFrom("bob@partner.test").code()).isEqualTo(250);
+            Reply reply = client.rcptTo("nobody+lists@example.test");
+            assertThat(reply.code()).isEqualTo(550);
+            assertThat(reply.text()).contains("5.1.1");
+        }
     }
 
     @Test

@@ -1,0 +1,70 @@
+package dev.mailwright.smtp.rcpt;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+import javax.mail.internet.AddressException;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.MailAddress;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.rrt.api.RecipientRewriteTable;
+import org.apache.james.rrt.api.RecipientRewriteTableException;
+import org.apache.james.smtpserver.fastfail.ValidRcptHandler;
+import org.apache.james.user.api.UsersRepository;
+import org.apache.james.user.api.UsersRepositoryException;
+
+/**
+ * James's recipient validation ({@code 550 5.1.1 Unknown user} at RCPT for our domains: users and aliases), plus
+ * the addresses our mailets deliver that James does not know about:
+ * <ul>
+ *   <li>subaddresses: {@code user+tag@domain} is valid when {@code user@domain} is ({@code SubAddressing} mailet);</li>
+ *   <li>catch-all domains: every address of a domain listed in {@code catchAllDomains} is valid ({@code CatchAll}
+ *       mailet, which must name the same domains).</li>
+ * </ul>
+ */
+public class ValidRecipientHandler extends ValidRcptHandler {
+    private String separator = "+";
+    private Set<String> catchAllDomains = Set.of();
+
+    @Inject
+    public ValidRecipientHandler(UsersRepository users, RecipientRewriteTable recipientRewriteTable, DomainList domains) {
+        super(users, recipientRewriteTable, domains);
+    }
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        super.init(config);
+        separator = config.getString("subaddressSeparator", "+").strip();
+        catchAllDomains = Arrays.stream(config.getString("catchAllDomains", "").split("[,\\s]+"))
+            .map(domain -> domain.strip().toLowerCase(Locale.ROOT))
+            .filter(domain -> !domain.isEmpty())
+            .collect(Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    protected boolean isValidRecipient(SMTPSession session, MailAddress recipient)
+        throws UsersRepositoryException, RecipientRewriteTableException {
+        if (catchAllDomains.contains(recipient.getDomain().asString())) {
+            return true;
+        }
+        if (super.isValidRecipient(session, recipient)) {
+            return true;
+        }
+        String localPart = recipient.getLocalPart();
+        int tag = separator.isEmpty() ? -1 : localPart.indexOf(separator);
+        if (tag <= 0) {
+            return false;
+        }
+        try {
+            return super.isValidRecipient(session, new MailAddress(localPart.substring(0, tag), recipient.getDomain()));
+        } catch (AddressException e) {
+            return false;
+        }
+    }
+}
