@@ -1,0 +1,755 @@
+#!/usr/bin/env python3
+"""Mailwright load benchmark: Mailwright and Postfix side by side under Postfix's smtp-source.
+
+Every run sends a fixed number of messages with smtp-source, then waits until every message is in its mailbox
+(Mailwright: WebAdmin message counts; Postfix: files in Maildir/new) and records accepted msg/s, stored msg/s,
+server CPU ms per message, peak RSS and the SMTP transaction latency seen by a probe client sending one message
+every 100 ms during the run. Every load loop is bounded in count and time. See bench/README.md.
+"""
+import argparse
+import json
+import os
+import pathlib
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+DOMAIN = "bench.test"
+SENDER = "load@sender.test"
+ONE_USER = "bob@" + DOMAIN
+FANOUT_USERS = [f"{i}u@{DOMAIN}" for i in range(1, 101)]
+PASSWORD = "bench-password"
+
+MW_SMTP = 2525
+MW_IMAP = 2143
+MW_WEBADMIN = 8801
+PF_SMTP = 2527
+DNS_PORT = 5354
+SINK_ADDRESS = "127.0.0.201"
+
+
+def log(*parts):
+    print(time.strftime("%H:%M:%S"), *parts, flush=True)
+
+
+def run(cmd, **kwargs):
+    return subprocess.run(cmd, check=True, **kwargs)
+
+
+def wait_for(predicate, timeout, interval=0.05, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+
+
+def port_open(port, host="127.0.0.1"):
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------- process accounting
+
+def cpu_ticks(pid):
+    """utime+stime of the process and its reaped children (Postfix's master reaps its daemons)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # fields[0] is state (field 3); utime=14, stime=15, cutime=16, cstime=17
+    return sum(int(fields[i]) for i in (11, 12, 13, 14))
+
+
+def tree_pids(pid):
+    """The process and all its descendants (from the parent ids in /proc/*/stat)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                pass
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        todo.extend(parents.get(current, []))
+    return pids
+
+
+def tree_cpu_ticks(pid):
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            total += cpu_ticks(p)
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def tree_rss(pid):
+    """Memory of the process tree: the sum of proportional set sizes (shared pages split between the processes
+    sharing them), so that Postfix's many small processes are not counted once per shared library."""
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            pass
+    return total
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.stop_event = threading.Event()
+
+    def run(self):
+        while not self.stop_event.is_set():
+            self.peak = max(self.peak, tree_rss(self.pid))
+            self.stop_event.wait(0.2)
+
+    def stop(self):
+        self.stop_event.set()
+        self.join()
+        return self.peak
+
+
+# ---------------------------------------------------------------- latency probe
+
+class LatencyProbe(threading.Thread):
+    """One SMTP client sending a small message every `interval` s over one connection, timing MAIL..250-after-DATA."""
+
+    def __init__(self, port, recipient, interval=0.1, limit=600):
+        super().__init__(daemon=True)
+        self.port = port
+        self.recipient = recipient
+        self.interval = interval
+        self.limit = limit
+        self.samples = []
+        self.errors = 0
+        self.stop_event = threading.Event()
+
+    def run(self):
+        try:
+            sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+        except OSError:
+            self.errors += 1
+            return
+        f = sock.makefile("rb")
+
+        def reply():
+            while True:
+                line = f.readline()
+                if not line:
+                    raise OSError("closed")
+                if len(line) < 4 or line[3:4] != b"-":
+                    return line
+
+        def command(text):
+            sock.sendall(text.encode() + b"\r\n")
+            return reply()
+
+        try:
+            reply()
+            command("EHLO probe.sender.test")
+            while not self.stop_event.is_set() and len(self.samples) < self.limit:
+                start = time.perf_counter()
+                ok = command("MAIL FROM:<probe@sender.test>").startswith(b"250")
+                ok = ok and command(f"RCPT TO:<{self.recipient}>").startswith(b"250")
+                ok = ok and command("DATA").startswith(b"354")
+                if ok:
+                    sock.sendall(b"From: probe@sender.test\r\nSubject: probe\r\n\r\nprobe\r\n.\r\n")
+                    ok = reply().startswith(b"250")
+                if ok:
+                    self.samples.append((time.perf_counter() - start) * 1000)
+                else:
+                    self.errors += 1
+                    command("RSET")
+                self.stop_event.wait(self.interval)
+            command("QUIT")
+        except OSError:
+            self.errors += 1
+        finally:
+            sock.close()
+
+    def stop(self):
+        self.stop_event.set()
+        self.join(timeout=60)
+        return self.samples
+
+
+def percentile(values, p):
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+# ---------------------------------------------------------------- DNS (dnsmasq on a private port)
+
+class Dns:
+    def __init__(self, work):
+        self.dir = work / "dns"
+        self.process = None
+
+    def start(self):
+        self.dir.mkdir(parents=True, exist_ok=True)
+        conf = self.dir / "dnsmasq.conf"
+        conf.write_text("\n".join([
+            f"port={DNS_PORT}",
+            "listen-address=127.0.0.1",
+            "bind-interfaces",
+            "no-resolv", "no-hosts", "no-poll",
+            "keep-in-foreground",
+            "local=/test/",
+            'txt-record=sender.test,"v=spf1 ip4:127.0.0.0/8 -all"',
+            'txt-record=_dmarc.sender.test,"v=DMARC1; p=none"',
+            f"mx-host=remote.test,sink.remote.test,10",
+            f"host-record=sink.remote.test,{SINK_ADDRESS}",
+            f"host-record=bench.mailwright.test,127.0.0.1",
+            "local-ttl=60",
+        ]) + "\n")
+        self.process = subprocess.Popen(["dnsmasq", "-C", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        time.sleep(0.5)
+        if self.process.poll() is not None:
+            raise RuntimeError("dnsmasq did not start (is port %d free?)" % DNS_PORT)
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+# ---------------------------------------------------------------- Mailwright
+
+class Mailwright:
+    name = "mailwright"
+
+    def __init__(self, work, dist, java_opts, conf_edits):
+        self.dir = work / "mailwright"
+        self.dist = dist
+        self.java_opts = java_opts
+        self.conf_edits = conf_edits
+        self.process = None
+        self.pid = None
+        self.trusted_loopback = False
+
+    # configuration: the shipped conf/, on loopback ports, resolving through the bench DNS
+    def write_conf(self, trusted_loopback):
+        conf = self.dir / "conf"
+        if conf.exists():
+            shutil.rmtree(conf)
+        shutil.copytree(ROOT / "conf", conf)
+        ports = {"25": MW_SMTP, "587": 2587, "465": 2465, "143": MW_IMAP, "993": 2993}
+        for name in ("smtpserver.xml", "imapserver.xml"):
+            path = conf / name
+            text = path.read_text()
+            text = re.sub(r"<bind>0\.0\.0\.0:(\d+)</bind>", lambda m: f"<bind>127.0.0.1:{ports[m.group(1)]}</bind>", text)
+            # the load generator connects from 127.0.0.1: an outside client, unless the scenario relays
+            trusted = "127.0.0.1/32" if trusted_loopback else "127.0.0.254/32"
+            text = text.replace("<authorizedAddresses>127.0.0.1/32, ::1/128</authorizedAddresses>",
+                                f"<authorizedAddresses>{trusted}</authorizedAddresses>")
+            # smtp-source opens up to 100 connections from one address
+            text = text.replace("<connectionLimitPerIP>20</connectionLimitPerIP>", "<connectionLimitPerIP>200</connectionLimitPerIP>")
+            path.write_text(text)
+        webadmin = conf / "webadmin.properties"
+        webadmin.write_text(re.sub(r"(?m)^port=\d+$", f"port={MW_WEBADMIN}", webadmin.read_text()))
+        (conf / "dnsservice.xml").write_text(
+            f"<dnsservice><servers><server>127.0.0.1:{DNS_PORT}</server></servers><autodiscover>false</autodiscover>"
+            "<authoritative>false</authoritative><maxcachesize>50000</maxcachesize><timeout>2000</timeout>"
+            "<setAsDNSJavaDefault>true</setAsDNSJavaDefault></dnsservice>\n")
+        for file, pattern, replacement in self.conf_edits:
+            path = conf / file
+            text = path.read_text()
+            if not re.search(pattern, text):
+                raise RuntimeError(f"bench configuration edit does not apply: {pattern} in {file}")
+            path.write_text(re.sub(pattern, replacement, text))
+        self.trusted_loopback = trusted_loopback
+
+    def start(self, trusted_loopback=False, fresh=True):
+        if fresh and self.dir.exists():
+            shutil.rmtree(self.dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.write_conf(trusted_loopback)
+        env = dict(os.environ, MAILWRIGHT_JAVA_OPTS=self.java_opts)
+        self.logfile = open(self.dir / "server.log", "ab")
+        self.process = subprocess.Popen(
+            [str(self.dist / "bin" / "mailwright-server"), "--home", str(self.dist), "--conf", str(self.dir / "conf"),
+             "--data", str(self.dir / "var"), "--hostname", "bench.mailwright.test"],
+            env=env, stdout=self.logfile, stderr=subprocess.STDOUT)
+        self.pid = self.process.pid
+        wait_for(lambda: self.process.poll() is not None or self.healthy(), 120, 0.5, "Mailwright to start")
+        if self.process.poll() is not None:
+            raise RuntimeError("Mailwright exited, see " + str(self.dir / "server.log"))
+
+    def healthy(self):
+        try:
+            return json.loads(self.http("GET", "/healthcheck"))["status"] == "healthy"
+        except (OSError, ValueError, KeyError):
+            return False
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=60)
+        self.process = None
+
+    def restart(self, trusted_loopback):
+        self.stop()
+        self.start(trusted_loopback, fresh=False)
+
+    def http(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"http://127.0.0.1:{MW_WEBADMIN}{path}", data=data, method=method,
+                                         headers={"Content-Type": "application/json"} if data else {})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.read().decode()
+
+    def provision(self, users):
+        self.http("PUT", f"/domains/{DOMAIN}")
+        for user in users:
+            self.http("PUT", f"/users/{user}", {"password": PASSWORD})
+
+    def purge(self, users):
+        for user in users:
+            self.http("DELETE", f"/users/{user}/mailboxes")
+
+    def count(self, users):
+        total = 0
+        for user in users:
+            try:
+                total += int(self.http("GET", f"/users/{user}/mailboxes/INBOX/messageCount"))
+            except urllib.error.HTTPError as e:
+                if e.code != 404:
+                    raise
+        return total
+
+    def queue_size(self, queue):
+        return json.loads(self.http("GET", f"/mailQueues/{queue}"))["size"]
+
+    def smtp_port(self):
+        return MW_SMTP
+
+    def heap_used_bytes(self):
+        out = subprocess.run(["jstat", "-gc", str(self.pid)], capture_output=True, text=True).stdout.split("\n")
+        if len(out) < 2:
+            return None
+        names, values = out[0].split(), out[1].split()
+        row = dict(zip(names, values))
+        return int(sum(float(row[k]) for k in ("S0U", "S1U", "EU", "OU")) * 1024)
+
+
+# ---------------------------------------------------------------- Postfix (private instance, virtual Maildir)
+
+class Postfix:
+    name = "postfix"
+
+    def __init__(self, work):
+        self.dir = work / "postfix"
+        self.pid = None
+
+    def start(self, users):
+        if self.dir.exists():
+            self.stop()
+            shutil.rmtree(self.dir)
+        for sub in ("conf", "queue", "data", "mail"):
+            (self.dir / sub).mkdir(parents=True)
+        shutil.chown(self.dir / "data", "postfix")
+        shutil.chown(self.dir / "mail", "nobody", "nogroup")
+        conf = self.dir / "conf"
+        (conf / "vmailbox").write_text("".join(f"{u} {DOMAIN}/{u.split('@')[0]}/\n" for u in users))
+        (conf / "transport").write_text(f"remote.test smtp:[{SINK_ADDRESS}]:25\n")
+        (conf / "main.cf").write_text("\n".join([
+            "compatibility_level = 3.6",
+            f"queue_directory = {self.dir / 'queue'}",
+            f"data_directory = {self.dir / 'data'}",
+            "mail_owner = postfix",
+            "inet_interfaces = 127.0.0.1",
+            "inet_protocols = ipv4",
+            "mynetworks = 127.0.0.0/8",
+            "myhostname = postfix.bench.test",
+            "mydestination =",
+            "local_recipient_maps =",
+            "alias_maps =",
+            "alias_database =",
+            "disable_dns_lookups = yes",
+            "smtpd_peername_lookup = no",
+            f"virtual_mailbox_domains = {DOMAIN}",
+            f"virtual_mailbox_base = {self.dir / 'mail'}",
+            f"virtual_mailbox_maps = texthash:{conf / 'vmailbox'}",
+            f"transport_maps = texthash:{conf / 'transport'}",
+            "virtual_uid_maps = static:65534",
+            "virtual_gid_maps = static:65534",
+            "virtual_mailbox_limit = 0",
+            "message_size_limit = 52428800",
+            "smtpd_client_connection_count_limit = 0",
+            "smtpd_client_connection_rate_limit = 0",
+            "default_process_limit = 200",
+            f"maillog_file = {self.dir / 'maillog'}",
+            f"maillog_file_prefixes = /var, /dev/stdout, {self.dir}",
+        ]) + "\n")
+        master = pathlib.Path("/etc/postfix/master.cf").read_text()
+        master = re.sub(r"(?m)^smtp\s+inet.*$", f"127.0.0.1:{PF_SMTP} inet n - n - - smtpd", master)
+        master = re.sub(r"(?m)^(\S+\s+(?:unix|unix-dgram|fifo|pass)\s+\S+\s+\S+\s+)y(\s)", r"\1n\2", master)
+        if "postlog" not in master:
+            master += "postlog unix-dgram n - n - 1 postlogd\n"
+        (conf / "master.cf").write_text(master)
+        run(["postfix", "-c", str(conf), "check"])
+        run(["script", "-qc", f"postfix -c {conf} start", "/dev/null"], stdout=subprocess.DEVNULL)
+        wait_for(lambda: port_open(PF_SMTP), 30, 0.2, "Postfix to listen")
+        pid_file = self.dir / "queue" / "pid" / "master.pid"
+        self.pid = int(wait_for(lambda: pid_file.exists() and pid_file.read_text().strip(), 10, 0.1, "master.pid"))
+
+    def stop(self):
+        conf = self.dir / "conf"
+        if (conf / "main.cf").exists():
+            subprocess.run(["script", "-qc", f"postfix -c {conf} stop", "/dev/null"], stdout=subprocess.DEVNULL)
+            time.sleep(1)
+
+    def smtp_port(self):
+        return PF_SMTP
+
+    def maildirs(self, users):
+        return [self.dir / "mail" / DOMAIN / u.split("@")[0] / "new" for u in users]
+
+    def purge(self, users):
+        for d in self.maildirs(users):
+            if d.exists():
+                for f in d.iterdir():
+                    f.unlink()
+
+    def count(self, users):
+        return sum(len(os.listdir(d)) for d in self.maildirs(users) if d.exists())
+
+    def queue_size(self, _queue):
+        return 0
+
+
+# ---------------------------------------------------------------- smtp-sink (remote MX for relay runs)
+
+class Sink:
+    def __init__(self, work):
+        self.dir = work / "sink"
+        self.process = None
+
+    def start(self):
+        self.dir.mkdir(parents=True, exist_ok=True)
+        shutil.chown(self.dir, "nobody", "nogroup")
+        self.process = subprocess.Popen(["smtp-sink", "-u", "nobody", "-d", str(self.dir) + "/%H%M%S.",
+                                         f"{SINK_ADDRESS}:25", "1000"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        wait_for(lambda: port_open(25, SINK_ADDRESS), 10, 0.1, "smtp-sink")
+
+    def count(self):
+        return sum(1 for _ in self.dir.iterdir())
+
+    def purge(self):
+        for f in self.dir.iterdir():
+            f.unlink()
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+# ---------------------------------------------------------------- one measured run
+
+def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, timeout=900, probe=True):
+    """Sends `msgs` messages (each to `rcpts` recipients) and waits until all deliveries are stored."""
+    expected_deliveries = msgs * rcpts
+    counter = (lambda: sink.count()) if sink else (lambda: peer.count(users))
+    before = counter()
+    ticks0 = tree_cpu_ticks(peer.pid)
+    rss = RssSampler(peer.pid)
+    rss.start()
+    latency = LatencyProbe(peer.smtp_port(), ONE_USER) if probe and not sink else None
+    start = time.monotonic()
+    if latency:
+        latency.start()
+    cmd = ["smtp-source", "-s", str(conc), "-m", str(msgs), "-l", str(size), "-f", SENDER, "-t", recipient,
+           "-M", "client.sender.test", f"127.0.0.1:{peer.smtp_port()}"]
+    if rcpts > 1:
+        cmd[1:1] = ["-r", str(rcpts)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    accepted_at = time.monotonic()
+    samples = latency.stop() if latency else []
+    probe_count = len(samples)
+    target = before + expected_deliveries + (probe_count if users and ONE_USER in users else 0)
+    try:
+        wait_for(lambda: counter() >= target, timeout, 0.05 if len(users or []) <= 1 else 0.25, "deliveries")
+        stored_at = time.monotonic()
+        complete = True
+    except TimeoutError:
+        stored_at = time.monotonic()
+        complete = False
+    ticks1 = tree_cpu_ticks(peer.pid)
+    peak_rss = rss.stop()
+    stored = counter() - before
+    accept_s = accepted_at - start
+    stored_s = stored_at - start
+    return {
+        "peer": peer.name, "msgs": msgs, "conc": conc, "size": size, "rcpts": rcpts,
+        "rc": result.returncode, "smtp_source_error": result.stderr.strip()[-300:],
+        "accepted_msg_s": round(msgs / accept_s, 1),
+        "stored_msg_s": round(msgs / stored_s, 1) if complete else None,
+        "stored_deliveries_s": round(expected_deliveries / stored_s, 1) if complete else None,
+        "complete": complete, "stored": stored, "expected": target - before,
+        "cpu_ms_per_msg": round((ticks1 - ticks0) * 1000 / CLOCK_TICKS / msgs, 2),
+        "peak_pss_mb": round(peak_rss / 2**20, 1),
+        "latency_p50_ms": round(percentile(samples, 50), 1) if samples else None,
+        "latency_p99_ms": round(percentile(samples, 99), 1) if samples else None,
+        "latency_samples": len(samples),
+    }
+
+
+# ---------------------------------------------------------------- scenarios
+
+def scenario_inbound(ctx):
+    sizes = [4096] if ctx.args.quick else [4096, 102400]
+    concs = [20] if ctx.args.quick else [1, 20, 100]
+    for size in sizes:
+        for conc in concs:
+            for rep in range(ctx.args.reps):
+                for peer in ctx.peers:
+                    peer.purge([ONE_USER])
+                    r = measure(peer, msgs=ctx.args.msgs, conc=conc, size=size, users=[ONE_USER], recipient=ONE_USER)
+                    ctx.record("inbound", rep, r)
+
+
+def scenario_fanout(ctx):
+    msgs = max(20, ctx.args.msgs // 20)
+    for rep in range(ctx.args.reps):
+        for peer in ctx.peers:
+            peer.purge(FANOUT_USERS)
+            r = measure(peer, msgs=msgs, conc=20, size=4096, users=FANOUT_USERS, recipient="u@" + DOMAIN, rcpts=100, probe=False)
+            ctx.record("fanout-100-mailboxes", rep, r)
+
+
+def scenario_fill(ctx):
+    """Stored rate into an empty INBOX, then into one already holding `--fill` messages."""
+    msgs = min(ctx.args.msgs, 1000)
+    for peer in ctx.peers:
+        peer.purge([ONE_USER])
+        for rep in range(ctx.args.reps):
+            r = measure(peer, msgs=msgs, conc=20, size=4096, users=[ONE_USER], recipient=ONE_USER, probe=False)
+            ctx.record("fill-0", rep, r)
+        log(f"{peer.name}: filling {ONE_USER} up to {ctx.args.fill} messages")
+        current = peer.count([ONE_USER])
+        while current < ctx.args.fill:
+            batch = min(2000, ctx.args.fill - current)
+            measure(peer, msgs=batch, conc=20, size=4096, users=[ONE_USER], recipient=ONE_USER, probe=False)
+            current = peer.count([ONE_USER])
+        for rep in range(ctx.args.reps):
+            r = measure(peer, msgs=msgs, conc=20, size=4096, users=[ONE_USER], recipient=ONE_USER, probe=False)
+            r["inbox_before"] = current + rep * msgs
+            ctx.record(f"fill-{ctx.args.fill}", rep, r)
+        peer.purge([ONE_USER])
+
+
+def scenario_relay(ctx):
+    sink = Sink(ctx.work)
+    sink.start()
+    try:
+        for peer in ctx.peers:
+            if isinstance(peer, Mailwright):
+                peer.restart(trusted_loopback=True)
+            for rep in range(ctx.args.reps):
+                sink.purge()
+                r = measure(peer, msgs=ctx.args.msgs, conc=20, size=4096, users=None, recipient="someone@remote.test",
+                            sink=sink, probe=False)
+                ctx.record("relay-to-smtp-sink", rep, r)
+            if isinstance(peer, Mailwright):
+                peer.restart(trusted_loopback=False)
+    finally:
+        sink.stop()
+
+
+def scenario_large(ctx):
+    """One 50 MiB message (50,000,000 bytes of body): accepted, delivered, heap growth sampled with jstat."""
+    for peer in ctx.peers:
+        if not isinstance(peer, Mailwright):
+            continue
+        peer.purge([ONE_USER])
+        subprocess.run(["jcmd", str(peer.pid), "GC.run"], capture_output=True)
+        baseline = peer.heap_used_bytes()
+        peak = [baseline]
+        stop = threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                used = peer.heap_used_bytes()
+                if used:
+                    peak[0] = max(peak[0], used)
+                stop.wait(0.1)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        r = measure(peer, msgs=1, conc=1, size=50_000_000, users=[ONE_USER], recipient=ONE_USER, probe=False, timeout=600)
+        stop.set()
+        sampler.join()
+        r["heap_baseline_mb"] = round(baseline / 2**20, 1)
+        r["heap_peak_mb"] = round(peak[0] / 2**20, 1)
+        r["heap_growth_mb"] = round((peak[0] - baseline) / 2**20, 1)
+        ctx.record("large-50MiB", 0, r)
+        peer.purge([ONE_USER])
+
+
+SCENARIOS = {"inbound": scenario_inbound, "fanout": scenario_fanout, "fill": scenario_fill,
+             "relay": scenario_relay, "large": scenario_large}
+
+
+class Context:
+    def __init__(self, args, work, peers, out):
+        self.args, self.work, self.peers, self.out = args, work, peers, out
+        self.results = []
+
+    def record(self, scenario, rep, result):
+        result = dict(result, scenario=scenario, rep=rep, time=time.strftime("%Y-%m-%dT%H:%M:%S"))
+        self.results.append(result)
+        with open(self.out, "a") as f:
+            f.write(json.dumps(result) + "\n")
+        log(f"{scenario:22} {result['peer']:10} size={result['size']:>8} conc={result['conc']:>3} "
+            f"accepted={result['accepted_msg_s']:>7} stored={result['stored_msg_s']} cpu/msg={result['cpu_ms_per_msg']}ms "
+            f"pss={result['peak_pss_mb']}MB p50/p99={result['latency_p50_ms']}/{result['latency_p99_ms']}ms "
+            f"rc={result['rc']} complete={result['complete']}")
+
+
+def summarize(results):
+    """Median per (scenario, size, conc, peer) and the Mailwright/Postfix ratio of stored msg/s."""
+    groups = {}
+    for r in results:
+        groups.setdefault((r["scenario"], r["size"], r["conc"], r["peer"]), []).append(r)
+    rows = []
+    for (scenario, size, conc, peer), runs in sorted(groups.items()):
+        def med(key):
+            values = [x[key] for x in runs if x.get(key) is not None]
+            return round(statistics.median(values), 1) if values else None
+        rows.append({"scenario": scenario, "size": size, "conc": conc, "peer": peer, "runs": len(runs),
+                     "accepted_msg_s": med("accepted_msg_s"), "stored_msg_s": med("stored_msg_s"),
+                     "stored_deliveries_s": med("stored_deliveries_s"), "cpu_ms_per_msg": med("cpu_ms_per_msg"),
+                     "peak_pss_mb": med("peak_pss_mb"), "latency_p50_ms": med("latency_p50_ms"),
+                     "latency_p99_ms": med("latency_p99_ms"), "heap_growth_mb": med("heap_growth_mb")})
+    by_key = {(r["scenario"], r["size"], r["conc"], r["peer"]): r for r in rows}
+    for r in rows:
+        pf = by_key.get((r["scenario"], r["size"], r["conc"], "postfix"))
+        if r["peer"] == "mailwright" and pf and pf["stored_msg_s"] and r["stored_msg_s"]:
+            r["ratio_vs_postfix"] = round(r["stored_msg_s"] / pf["stored_msg_s"], 2)
+    return rows
+
+
+def table(rows):
+    head = ["scenario", "size", "conc", "peer", "accepted msg/s", "stored msg/s", "ratio", "CPU ms/msg", "peak memory (PSS) MB",
+            "p50 ms", "p99 ms", "heap growth MB"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        lines.append("| " + " | ".join(str(x) if x is not None else "-" for x in [
+            r["scenario"], r["size"], r["conc"], r["peer"], r["accepted_msg_s"], r["stored_msg_s"],
+            r.get("ratio_vs_postfix"), r["cpu_ms_per_msg"], r["peak_pss_mb"], r["latency_p50_ms"], r["latency_p99_ms"],
+            r.get("heap_growth_mb")]) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scenarios", default="inbound,fanout,fill,relay,large",
+                        help="comma list of: " + ", ".join(SCENARIOS))
+    parser.add_argument("--peers", default="mailwright,postfix", help="mailwright, postfix or both")
+    parser.add_argument("--msgs", type=int, default=2000, help="messages per run (default 2000)")
+    parser.add_argument("--reps", type=int, default=3, help="runs per configuration, medians reported (default 3)")
+    parser.add_argument("--warmup", type=int, default=500, help="warm-up messages before measuring (default 500)")
+    parser.add_argument("--fill", type=int, default=10000, help="INBOX size for the fill scenario (default 10000)")
+    parser.add_argument("--quick", action="store_true", help="inbound at 4 KiB / 20 connections only")
+    parser.add_argument("--work", default="/tmp/mailwright-bench", help="scratch folder (deleted first)")
+    parser.add_argument("--out", default=None, help="JSON lines output (default bench/results/<time>.jsonl)")
+    parser.add_argument("--java-opts", default="-Xmx1g -XX:+ExitOnOutOfMemoryError", help="MAILWRIGHT_JAVA_OPTS")
+    parser.add_argument("--conf-edit", action="append", default=[], metavar="FILE:REGEX:REPLACEMENT",
+                        help="extra edit of the bench copy of conf/ (repeatable)")
+    args = parser.parse_args()
+
+    version = re.search(r"<version>([^<]+)</version>", (ROOT / "pom.xml").read_text()).group(1)
+    dist = ROOT / "server" / "target" / f"mailwright-{version}"
+    if not (dist / "bin" / "mailwright-server").exists():
+        sys.exit(f"bench: no server distribution in {dist}: run bench/run, which builds it")
+    work = pathlib.Path(args.work)
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    out = pathlib.Path(args.out) if args.out else ROOT / "bench" / "results" / (time.strftime("%Y%m%d-%H%M%S") + ".jsonl")
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    edits = [tuple(e.split(":", 2)) for e in args.conf_edit]
+    wanted = [p.strip() for p in args.peers.split(",") if p.strip()]
+    dns = Dns(work)
+    peers = []
+    try:
+        dns.start()
+        if "mailwright" in wanted:
+            mw = Mailwright(work, dist, args.java_opts, edits)
+            log("starting Mailwright from", dist)
+            mw.start()
+            mw.provision([ONE_USER] + FANOUT_USERS)
+            peers.append(mw)
+        if "postfix" in wanted:
+            pf = Postfix(work)
+            log("starting Postfix")
+            pf.start([ONE_USER] + FANOUT_USERS)
+            peers.append(pf)
+        for peer in peers:
+            if args.warmup:
+                log(f"warm-up: {args.warmup} messages into {peer.name}")
+                measure(peer, msgs=args.warmup, conc=20, size=4096, users=[ONE_USER], recipient=ONE_USER, probe=False)
+                peer.purge([ONE_USER])
+        ctx = Context(args, work, peers, out)
+        for name in args.scenarios.split(","):
+            name = name.strip()
+            if name not in SCENARIOS:
+                sys.exit(f"bench: unknown scenario {name}")
+            log("scenario", name)
+            SCENARIOS[name](ctx)
+        rows = summarize(ctx.results)
+        print()
+        print(table(rows))
+        summary = out.with_suffix(".summary.json")
+        summary.write_text(json.dumps({"machine": machine(), "args": vars(args), "rows": rows}, indent=2))
+        log("results:", out, "summary:", summary)
+    finally:
+        for peer in peers:
+            peer.stop()
+        dns.stop()
+
+
+def machine():
+    cpu = [line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")]
+    mem = [line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")]
+    return {"cpus": len(cpu), "cpu_model": cpu[0] if cpu else None, "mem_kib": int(mem[0]) if mem else None,
+            "kernel": os.uname().release,
+            "java": subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.split("\n")[0]}
+
+
+if __name__ == "__main__":
+    main()
