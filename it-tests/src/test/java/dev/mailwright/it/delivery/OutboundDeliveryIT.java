@@ -193,6 +193,8 @@ class OutboundDeliveryIT {
         String messageId = send(ALICE, List.of("grey@greylist.test"), "Greylisted once");
 
         await().atMost(WAIT).until(() -> mx.receivedWith("Subject: Greylisted once").size() == 1);
+        // the trace is written just after the remote's reply: wait for the final one
+        await().atMost(WAIT).until(() -> server.admin().deliveryTraces(messageId).findValuesAsText("result").contains("delivered"));
         List<String> results = new ArrayList<>();
         server.admin().deliveryTraces(messageId).forEach(trace -> results.add(trace.path("result").asText()
             + " " + trace.path("reply").asText()));
@@ -294,7 +296,7 @@ class OutboundDeliveryIT {
 
         await().atMost(WAIT).until(() -> tls.receivedWith("Subject: Required TLS").size() == 1);
         assertThat(tls.receivedWith("Subject: Required TLS").get(0).tls()).isTrue();
-        JsonNode trace = server.admin().deliveryTraces(messageId).get(0);
+        JsonNode trace = firstTrace(messageId);
         assertThat(trace.path("tls").asText()).startsWith("TLSv1.");
         assertThat(trace.path("certificate").asText()).isEqualTo("verified");
     }
@@ -305,7 +307,7 @@ class OutboundDeliveryIT {
 
         await().atMost(WAIT).until(() -> brokenTls.receivedWith("Subject: Opportunistic TLS").size() == 1);
         assertThat(brokenTls.receivedWith("Subject: Opportunistic TLS").get(0).tls()).isFalse();
-        assertThat(server.admin().deliveryTraces(messageId).get(0).path("certificate").asText())
+        assertThat(firstTrace(messageId).path("certificate").asText())
             .isEqualTo("TLS handshake failed, sent in clear");
     }
 
@@ -337,7 +339,7 @@ class OutboundDeliveryIT {
 
         await().atMost(WAIT).until(() -> tls.receivedWith("Subject: MTA-STS match").size() == 1);
         assertThat(tls.receivedWith("Subject: MTA-STS match").get(0).tls()).isTrue();
-        assertThat(server.admin().deliveryTraces(messageId).get(0).path("certificate").asText()).isEqualTo("verified");
+        assertThat(firstTrace(messageId).path("certificate").asText()).isEqualTo("verified");
         assertThat(policyServer.requests()).contains("mta-sts.sts-ok.test");
     }
 
@@ -403,6 +405,12 @@ class OutboundDeliveryIT {
     }
 
     /** The DSNs in Alice's INBOX whose attached headers are those of the mail with {@code subject}. */
+    /** The first delivery trace of a message; it is recorded just after the remote's reply, so wait for it. */
+    private JsonNode firstTrace(String messageId) {
+        await().atMost(WAIT).until(() -> !server.admin().deliveryTraces(messageId).isEmpty());
+        return server.admin().deliveryTraces(messageId).get(0);
+    }
+
     private List<String> dsnsAbout(String subject) {
         return Imap.messages(server.port(143), ALICE, PASSWORD, "INBOX").stream()
             .filter(raw -> raw.contains("report-type=delivery-status") && raw.contains("Subject: " + subject + "\r\n"))

@@ -15,6 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -63,7 +66,7 @@ public class OutboundDelivery extends GenericMailet {
     static final AttributeName FAILURES = AttributeName.of("dev.mailwright.delivery.failures");
     static final AttributeName DELAY_NOTIFIED = AttributeName.of("dev.mailwright.delivery.delay-notified");
     private static final Set<String> PARAMETERS = ImmutableSet.of("outgoingQueue", "heloName", "bindAddress",
-        "retrySchedule", "maxAge", "delayWarning", "deliveryThreads", "maxPerDestination", "busyRetryDelay",
+        "retrySchedule", "maxAge", "delayWarning", "deliveryThreads", "maxPerDestination", "busyRetryDelay", "stopGrace",
         "connectTimeout", "readTimeout", "trustStore", "trustStorePassword", "mtaSts", "mtaStsFetchTimeout",
         "traceRetention", "failedRepository");
 
@@ -86,6 +89,11 @@ public class OutboundDelivery extends GenericMailet {
     private Scheduler workers;
     private Scheduler dequeuer;
     private Disposable loop;
+    /** Deliveries under way; {@link #destroy()} lets them finish so that none is cut between re-queue and ack. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private Duration stopGrace;
 
     @Inject
     public OutboundDelivery(MailQueueFactory<?> queues, StateStore store, MailRepositoryStore repositories) {
@@ -114,6 +122,7 @@ public class OutboundDelivery extends GenericMailet {
             String warning = getInitParameter("delayWarning", "4h").strip();
             delayWarning = warning.equalsIgnoreCase("off") ? Optional.empty() : Optional.of(Durations.parse(warning));
             busyRetryDelay = Durations.parse(getInitParameter("busyRetryDelay", "10s"));
+            stopGrace = Durations.parse(getInitParameter("stopGrace", "5s"));
             traceRetention = Durations.parse(getInitParameter("traceRetention", "7d"));
             int threads = Integer.parseInt(getInitParameter("deliveryThreads", "8"));
             limits = new DestinationLimits(Integer.parseInt(getInitParameter("maxPerDestination", "4")));
@@ -143,8 +152,29 @@ public class OutboundDelivery extends GenericMailet {
         }
     }
 
+    /**
+     * Stops taking mail from the queue and waits (at most {@code stopGrace}) for the deliveries under way, so that a
+     * delivery is never cut between putting the mail back for a retry and acknowledging the queue item (which would
+     * leave the mail twice in the queue). Mail taken from the queue after the stop began is not acknowledged: it stays
+     * queued for the next start.
+     */
     @Override
     public void destroy() {
+        stopping = true;
+        long deadline = System.nanoTime() + (stopGrace == null ? 0 : stopGrace.toNanos());
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.get() > 0) {
+            LOGGER.warn("{} outbound deliveries still under way after {}; they are interrupted and stay queued",
+                inFlight.get(), stopGrace);
+        }
+        stopped.countDown();
         if (loop != null) {
             loop.dispose();
         }
@@ -152,6 +182,7 @@ public class OutboundDelivery extends GenericMailet {
             workers.dispose();
             dequeuer.dispose();
         }
+        LOGGER.info("Outbound delivery stopped");
     }
 
     /** Queues the mail for delivery; the mail leaves the processor. */
@@ -167,19 +198,49 @@ public class OutboundDelivery extends GenericMailet {
     }
 
     private void process(MailQueue.MailQueueItem item) {
+        inFlight.incrementAndGet();
+        if (stopping) {
+            inFlight.decrementAndGet();
+            holdUntilStopped();
+            return;
+        }
         Mail mail = item.getMail();
         try {
             attempt(mail);
             item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
         } catch (Exception e) {
-            LOGGER.error("delivery of {} failed unexpectedly; it stays in the queue", mail.getName(), e);
-            try {
-                item.done(MailQueue.MailQueueItem.CompletionStatus.RETRY);
-            } catch (MailQueue.MailQueueException again) {
-                LOGGER.error("cannot give {} back to the queue", mail.getName(), again);
-            }
+            LOGGER.error("delivery of {} failed unexpectedly; it is retried in {}", mail.getName(), busyRetryDelay, e);
+            requeue(item, mail);
         } finally {
             LifecycleUtil.dispose(mail);
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /**
+     * A mail dequeued while stopping is left unacknowledged (its queue transaction is rolled back when the queue
+     * closes, so the mail stays queued); holding the worker keeps the loop from taking more mail in the meantime.
+     */
+    private void holdUntilStopped() {
+        try {
+            stopped.await(stopGrace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An unexpected failure: the mail goes back to the queue for a later try, never in a tight loop. */
+    private void requeue(MailQueue.MailQueueItem item, Mail mail) {
+        try {
+            queue.enQueue(mail, busyRetryDelay);
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (Exception again) {
+            LOGGER.error("cannot put {} back in the queue; the queue redelivers it", mail.getName(), again);
+            try {
+                item.done(MailQueue.MailQueueItem.CompletionStatus.RETRY);
+            } catch (MailQueue.MailQueueException ignored) {
+                // the item's transaction is rolled back when the queue closes: the mail stays queued
+            }
         }
     }
 

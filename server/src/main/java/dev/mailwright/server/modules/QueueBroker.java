@@ -9,6 +9,7 @@ import javax.jms.ConnectionFactory;
 
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.ActiveMQPrefetchPolicy;
+import org.apache.activemq.RedeliveryPolicy;
 import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.broker.jmx.ManagementContext;
@@ -74,6 +75,12 @@ public class QueueBroker {
         connectionFactory.setTrustAllPackages(false);
         connectionFactory.setBlobTransferPolicy(blobs);
         connectionFactory.setPrefetchPolicy(prefetch);
+        // A mail taken from a queue but not acknowledged (a stop or crash mid-processing) goes back to the queue.
+        // ActiveMQ's default moves a message to ActiveMQ.DLQ after 6 such redeliveries, where no one would look:
+        // mail is never parked there; James's spooler counts processing failures itself (error repository).
+        RedeliveryPolicy redelivery = new RedeliveryPolicy();
+        redelivery.setMaximumRedeliveries(RedeliveryPolicy.NO_MAXIMUM_REDELIVERIES);
+        connectionFactory.setRedeliveryPolicy(redelivery);
     }
 
     public ConnectionFactory connectionFactory() {
