@@ -479,8 +479,20 @@ class Sink:
 
 # ---------------------------------------------------------------- one measured run
 
+def settle(pid, timeout=60):
+    """Waits until the server is idle (under 5% of a core for half a second), so that the work left over from the
+    previous step (e.g. deleting mailboxes) is not counted in the next run."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = tree_cpu_ticks(pid)
+        time.sleep(0.5)
+        if (tree_cpu_ticks(pid) - before) / CLOCK_TICKS < 0.025:
+            return
+
+
 def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, timeout=900, probe=True):
     """Sends `msgs` messages (each to `rcpts` recipients) and waits until all deliveries are stored."""
+    settle(peer.pid)
     expected_deliveries = msgs * rcpts
     counter = (lambda: sink.count()) if sink else (lambda: peer.count(users))
     before = counter()
@@ -681,7 +693,7 @@ def main():
     parser.add_argument("--peers", default="mailwright,postfix", help="mailwright, postfix or both")
     parser.add_argument("--msgs", type=int, default=2000, help="messages per run (default 2000)")
     parser.add_argument("--reps", type=int, default=3, help="runs per configuration, medians reported (default 3)")
-    parser.add_argument("--warmup", type=int, default=500, help="warm-up messages before measuring (default 500)")
+    parser.add_argument("--warmup", type=int, default=2000, help="warm-up messages before measuring (default 2000)")
     parser.add_argument("--fill", type=int, default=10000, help="INBOX size for the fill scenario (default 10000)")
     parser.add_argument("--quick", action="store_true", help="inbound at 4 KiB / 20 connections only")
     parser.add_argument("--work", default="/tmp/mailwright-bench", help="scratch folder (deleted first)")

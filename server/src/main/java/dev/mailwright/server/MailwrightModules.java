@@ -31,6 +31,7 @@ import dev.mailwright.server.modules.JpaMailboxModule;
 import dev.mailwright.server.modules.JpaPersistenceModule;
 import dev.mailwright.server.modules.LuceneSearchModule;
 import dev.mailwright.server.modules.MetricsModule;
+import dev.mailwright.server.modules.ReadCacheModule;
 import dev.mailwright.server.modules.StateStoreModule;
 
 /** The Guice composition of a Mailwright server. */
@@ -42,6 +43,7 @@ public final class MailwrightModules {
     public static final Module STORAGE = Modules.combine(
         new JpaPersistenceModule(),
         new JpaDataModule(),
+        new ReadCacheModule(),
         new JpaMailboxModule(),
         new MailboxModule(),
         new DefaultEventModule(),
