@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -101,6 +102,27 @@ class ImagePersistenceIT {
         server.start();
 
         assertEverythingIsThere();
+    }
+
+    @Test
+    @Order(4)
+    void sigkillRightAfterAcceptanceLosesNoMailAndSearchCatchesUp() {
+        List<String> subjects = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            subjects.add("Crash test " + i);
+            submit("bob@example.test", "Crash test " + i);
+        }
+        assertThat(server.dockerKill()).as("128 + SIGKILL").isEqualTo(137);
+
+        server.dockerStart();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(bobsSubjects()).containsAll(subjects));
+        assertThat(server.queuedMails()).as("the mail waiting for delivery").isEqualTo(1);
+        assertThat(server.getLogs()).contains("did not stop cleanly: rebuilding the search index");
+        // SEARCH finds every mail, also those indexed in the seconds before the kill (not yet committed)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+            Imap.searchSubject(server.port(143), "bob@example.test", "bob-secret", "INBOX", "Crash test"))
+            .isEqualTo((int) bobsSubjects().stream().filter(subject -> subject.startsWith("Crash test")).count()));
     }
 
     void assertEverythingIsThere() {

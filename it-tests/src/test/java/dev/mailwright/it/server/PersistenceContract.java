@@ -17,7 +17,7 @@ import dev.mailwright.it.support.DnsServer;
 import dev.mailwright.it.support.TestServer;
 
 /**
- * Everything an organization keeps survives a restart: domains, users, aliases, mailboxes, and mail still waiting
+ * Everything an organization keeps survives a restart: domains, users, aliases, mailboxes (and their search index), and mail still waiting
  * in the outgoing queue, which is delivered once the remote MX comes back.
  */
 abstract class PersistenceContract {
@@ -54,6 +54,8 @@ abstract class PersistenceContract {
             assertThat(server.admin().userExists("bob@example.test")).isTrue();
             assertThat(server.admin().aliasesOf("bob@example.test").toString()).contains("sales@example.test");
             assertThat(bobsInbox(server)).anySatisfy(raw -> assertThat(raw).contains("Subject: Before the restart"));
+            assertThat(Imap.searchSubject(server.port(143), "bob@example.test", "bob-secret", "INBOX", "restart"))
+                .as("IMAP SEARCH finds the mail after the restart (search index persisted)").isEqualTo(1);
             assertThat(server.admin().queueSize("outgoing")).as("still queued after the restart").isEqualTo(1);
 
             try (FakeMx mx = FakeMx.start(downMxAddress())) {

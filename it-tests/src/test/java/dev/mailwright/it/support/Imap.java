@@ -10,6 +10,7 @@ import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.Store;
 import javax.mail.internet.MimeMessage;
+import javax.mail.search.SubjectTerm;
 
 /** Reads a mailbox with JavaMail's IMAP client, over STARTTLS (143) as a mail client would. */
 public final class Imap {
@@ -18,6 +19,48 @@ public final class Imap {
 
     /** The messages of {@code folder}, each as its raw RFC 5322 text. */
     public static List<String> messages(int port, String user, String password, String folder) {
+        return read(port, user, password, folder, List.of(), mailbox -> {
+            List<String> result = new ArrayList<>();
+            for (Message message : mailbox.getMessages()) {
+                java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+                ((MimeMessage) message).writeTo(raw);
+                result.add(raw.toString(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return result;
+        });
+    }
+
+    /** How many messages of {@code folder} the server finds with IMAP {@code SEARCH SUBJECT text}. */
+    public static int searchSubject(int port, String user, String password, String folder, String text) {
+        return read(port, user, password, folder, 0, mailbox -> mailbox.search(new SubjectTerm(text)).length);
+    }
+
+    private interface Reading<T> {
+        T read(Folder mailbox) throws MessagingException, java.io.IOException;
+    }
+
+    /** Runs {@code reading} on the folder opened read-only; {@code absent} if there is no such folder. */
+    private static <T> T read(int port, String user, String password, String folder, T absent, Reading<T> reading) {
+        // A message being appended while the folder is selected can be counted by SELECT and still be refused by
+        // FETCH ("BAD FETCH failed. Invalid messageset", James 3.8.1's JPA mailbox): read again, as a client would.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return readOnce(port, user, password, folder, absent, reading);
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Invalid messageset")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static <T> T readOnce(int port, String user, String password, String folder, T absent, Reading<T> reading) {
         Properties properties = new Properties();
         properties.put("mail.imap.host", "127.0.0.1");
         properties.put("mail.imap.port", String.valueOf(port));
@@ -32,17 +75,11 @@ public final class Imap {
             store.connect(user, password);
             Folder mailbox = store.getFolder(folder);
             if (!mailbox.exists()) {
-                return List.of();
+                return absent;
             }
             mailbox.open(Folder.READ_ONLY);
             try {
-                List<String> result = new ArrayList<>();
-                for (Message message : mailbox.getMessages()) {
-                    java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
-                    ((MimeMessage) message).writeTo(raw);
-                    result.add(raw.toString(java.nio.charset.StandardCharsets.UTF_8));
-                }
-                return result;
+                return reading.read(mailbox);
             } finally {
                 mailbox.close(false);
             }

@@ -146,6 +146,15 @@ public final class MailwrightContainer extends GenericContainer<MailwrightContai
         return new Stopped(took, docker.inspectContainerCmd(getContainerId()).exec().getState().getExitCodeLong());
     }
 
+    /** {@code docker kill}: SIGKILL, no chance to clean up, as a crash or a power cut of the process. */
+    public long dockerKill() {
+        DockerClient docker = DockerClientFactory.instance().client();
+        docker.killContainerCmd(getContainerId()).withSignal("KILL").exec();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+            !Boolean.TRUE.equals(docker.inspectContainerCmd(getContainerId()).exec().getState().getRunning()));
+        return docker.inspectContainerCmd(getContainerId()).exec().getState().getExitCodeLong();
+    }
+
     /** {@code docker start} of the stopped container, until it is healthy again. */
     public void dockerStart() {
         DockerClient docker = DockerClientFactory.instance().client();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
@@ -42,6 +43,8 @@ final class CachedReads implements MethodInterceptor {
     private final Map<String, Class<? extends Exception>> absenceTypes;
     private final Cache<List<Object>, Object> answers;
     private final Duration ttl;
+    /** Bumped by every write: an answer read while a write ran is not kept (it may predate the write). */
+    private final AtomicLong generation = new AtomicLong();
 
     /**
      * @param cachedMethods names of the lookups whose results are kept
@@ -77,7 +80,7 @@ final class CachedReads implements MethodInterceptor {
             try {
                 result = invocation.proceed();
             } finally {
-                answers.invalidateAll();
+                forget();
             }
             return afterWrite(result, invocation.getMethod().getReturnType());
         }
@@ -87,15 +90,29 @@ final class CachedReads implements MethodInterceptor {
     /** A reactive write runs when subscribed, after the call returned: forget the answers again once it has. */
     private Object afterWrite(Object result, Class<?> declared) {
         if (result instanceof Mono<?> mono) {
-            return mono.doFinally(signal -> answers.invalidateAll());
+            return mono.doFinally(signal -> forget());
         }
         if (result instanceof Flux<?> flux) {
-            return flux.doFinally(signal -> answers.invalidateAll());
+            return flux.doFinally(signal -> forget());
         }
         if (result instanceof Publisher<?> publisher && declared.isAssignableFrom(Flux.class)) {
-            return Flux.from(publisher).doFinally(signal -> answers.invalidateAll());
+            return Flux.from(publisher).doFinally(signal -> forget());
         }
         return result;
+    }
+
+    private void forget() {
+        generation.incrementAndGet();
+        answers.invalidateAll();
+    }
+
+    private void keep(List<Object> key, Object answer, long readAt) {
+        if (generation.get() == readAt) {
+            answers.put(key, answer);
+            if (generation.get() != readAt) {
+                answers.invalidate(key);
+            }
+        }
     }
 
     private Object read(String name, MethodInvocation invocation) throws Throwable {
@@ -109,22 +126,23 @@ final class CachedReads implements MethodInterceptor {
         if (known != null) {
             return known;
         }
+        long readAt = generation.get();
         Object answer;
         try {
             answer = invocation.proceed();
         } catch (Exception e) {
             if (Optional.ofNullable(absenceTypes.get(name)).filter(type -> type.isInstance(e)).isPresent()) {
-                answers.put(key, ABSENT);
+                keep(key, ABSENT, readAt);
             }
             throw e;
         }
         if (answer instanceof Mono<?> mono) {
             Mono<?> kept = mono.cache(value -> ttl, error -> Duration.ZERO, () -> ttl);
-            answers.put(key, kept);
+            keep(key, kept, readAt);
             return kept;
         }
         if (answer != null && !(answer instanceof InputStream) && !(answer instanceof Publisher)) {
-            answers.put(key, answer);
+            keep(key, answer, readAt);
         }
         return answer;
     }

@@ -23,10 +23,18 @@ class CachedReadsTest {
     public static class Store {
         int lookups;
         boolean present = true;
+        /** Runs once in the middle of the next lookup, after the "database" answered (a concurrent write). */
+        Runnable whileLooking;
 
         public boolean contains(String name) {
             lookups++;
-            return present;
+            boolean answer = present;
+            if (whileLooking != null) {
+                Runnable concurrentWrite = whileLooking;
+                whileLooking = null;
+                concurrentWrite.run();
+            }
+            return answer;
         }
 
         public String activeScript(String user) throws NotFound {
@@ -90,6 +98,17 @@ class CachedReadsTest {
         store.removeUser("bob");
 
         assertThat(store.contains("bob")).isFalse();
+        assertThat(store.lookups).isEqualTo(2);
+    }
+
+    @Test
+    void anAnswerReadWhileAWriteRanIsNotKept() {
+        Store store = store(CachedReads.of(Duration.ofMinutes(1), "contains"));
+        store.whileLooking = () -> store.removeUser("bob");
+
+        assertThat(store.contains("bob")).as("answered before the write").isTrue();
+
+        assertThat(store.contains("bob")).as("asked again after the write").isFalse();
         assertThat(store.lookups).isEqualTo(2);
     }
 
