@@ -37,6 +37,8 @@ MW_WEBADMIN = 8801
 PF_SMTP = 2527
 DNS_PORT = 5354
 SINK_ADDRESS = "127.0.0.201"
+PG_PORT = 5432
+PG_DATABASE = "mwbench"
 
 
 def log(*parts):
@@ -99,6 +101,16 @@ def tree_cpu_ticks(pid):
         try:
             total += cpu_ticks(p)
         except FileNotFoundError:
+            pass
+    return total
+
+
+def sum_cpu_ticks(pids):
+    total = 0
+    for p in pids:
+        try:
+            total += cpu_ticks(p)
+        except (FileNotFoundError, ProcessLookupError):
             pass
     return total
 
@@ -250,11 +262,12 @@ class Dns:
 class Mailwright:
     name = "mailwright"
 
-    def __init__(self, work, dist, java_opts, conf_edits):
+    def __init__(self, work, dist, java_opts, conf_edits, database="derby"):
         self.dir = work / "mailwright"
         self.dist = dist
         self.java_opts = java_opts
         self.conf_edits = conf_edits
+        self.database = database
         self.process = None
         self.pid = None
         self.trusted_loopback = False
@@ -283,6 +296,13 @@ class Mailwright:
             f"<dnsservice><servers><server>127.0.0.1:{DNS_PORT}</server></servers><autodiscover>false</autodiscover>"
             "<authoritative>false</authoritative><maxcachesize>50000</maxcachesize><timeout>2000</timeout>"
             "<setAsDNSJavaDefault>true</setAsDNSJavaDefault></dnsservice>\n")
+        if self.database == "postgres":
+            password_file = self.dir / "db-password"
+            (conf / "james-database.properties").write_text(
+                "database.driverClassName=org.postgresql.Driver\n"
+                f"database.url=jdbc:postgresql://127.0.0.1:{PG_PORT}/{PG_DATABASE}\n"
+                f"database.username={PG_DATABASE}\n"
+                f"database.passwordFile={password_file}\n")
         for file, pattern, replacement in self.conf_edits:
             path = conf / file
             text = path.read_text()
@@ -295,6 +315,8 @@ class Mailwright:
         if fresh and self.dir.exists():
             shutil.rmtree(self.dir)
         self.dir.mkdir(parents=True, exist_ok=True)
+        if fresh and self.database == "postgres":
+            self.fresh_postgres_database()
         self.write_conf(trusted_loopback)
         env = dict(os.environ, MAILWRIGHT_JAVA_OPTS=self.java_opts)
         self.logfile = open(self.dir / "server.log", "ab")
@@ -306,6 +328,33 @@ class Mailwright:
         wait_for(lambda: self.process.poll() is not None or self.healthy(), 120, 0.5, "Mailwright to start")
         if self.process.poll() is not None:
             raise RuntimeError("Mailwright exited, see " + str(self.dir / "server.log"))
+
+    def fresh_postgres_database(self):
+        """An empty database and its owner on the local PostgreSQL (the benchmark's own, dropped first)."""
+        password = os.urandom(12).hex()
+        (self.dir / "db-password").write_text(password + "\n")
+        def psql(sql):
+            run(["runuser", "-u", "postgres", "--", "psql", "-q", "-p", str(PG_PORT), "-v", "ON_ERROR_STOP=1", "-c", sql],
+                stdout=subprocess.DEVNULL)
+        psql(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+        psql(f"DROP ROLE IF EXISTS {PG_DATABASE}")
+        psql(f"CREATE ROLE {PG_DATABASE} LOGIN PASSWORD '{password}'")
+        psql(f"CREATE DATABASE {PG_DATABASE} OWNER {PG_DATABASE}")
+
+    def db_pids(self):
+        """PostgreSQL's processes (its CPU is the database's share of the work), none for embedded Derby."""
+        if self.database != "postgres":
+            return []
+        pids = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/comm") as f:
+                        if f.read().strip() == "postgres":
+                            pids.append(int(entry))
+                except (FileNotFoundError, ProcessLookupError):
+                    pass
+        return pids
 
     def healthy(self):
         try:
@@ -497,6 +546,8 @@ def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, tim
     counter = (lambda: sink.count()) if sink else (lambda: peer.count(users))
     before = counter()
     ticks0 = tree_cpu_ticks(peer.pid)
+    db_pids = peer.db_pids() if hasattr(peer, "db_pids") else []
+    db_ticks0 = sum_cpu_ticks(db_pids)
     rss = RssSampler(peer.pid)
     rss.start()
     latency = LatencyProbe(peer.smtp_port(), ONE_USER) if probe and not sink else None
@@ -520,6 +571,7 @@ def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, tim
         stored_at = time.monotonic()
         complete = False
     ticks1 = tree_cpu_ticks(peer.pid)
+    db_ticks1 = sum_cpu_ticks(db_pids)
     peak_rss = rss.stop()
     stored = counter() - before
     accept_s = accepted_at - start
@@ -532,6 +584,7 @@ def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, tim
         "stored_deliveries_s": round(expected_deliveries / stored_s, 1) if complete else None,
         "complete": complete, "stored": stored, "expected": target - before,
         "cpu_ms_per_msg": round((ticks1 - ticks0) * 1000 / CLOCK_TICKS / msgs, 2),
+        "db_cpu_ms_per_msg": round((db_ticks1 - db_ticks0) * 1000 / CLOCK_TICKS / msgs, 2) if db_pids else None,
         "peak_pss_mb": round(peak_rss / 2**20, 1),
         "latency_p50_ms": round(percentile(samples, 50), 1) if samples else None,
         "latency_p99_ms": round(percentile(samples, 99), 1) if samples else None,
@@ -665,7 +718,8 @@ def summarize(results):
                      "accepted_msg_s": med("accepted_msg_s"), "stored_msg_s": med("stored_msg_s"),
                      "stored_deliveries_s": med("stored_deliveries_s"), "cpu_ms_per_msg": med("cpu_ms_per_msg"),
                      "peak_pss_mb": med("peak_pss_mb"), "latency_p50_ms": med("latency_p50_ms"),
-                     "latency_p99_ms": med("latency_p99_ms"), "heap_growth_mb": med("heap_growth_mb")})
+                     "latency_p99_ms": med("latency_p99_ms"), "heap_growth_mb": med("heap_growth_mb"),
+                     "db_cpu_ms_per_msg": med("db_cpu_ms_per_msg")})
     by_key = {(r["scenario"], r["size"], r["conc"], r["peer"]): r for r in rows}
     for r in rows:
         pf = by_key.get((r["scenario"], r["size"], r["conc"], "postfix"))
@@ -683,6 +737,10 @@ def table(rows):
             r["scenario"], r["size"], r["conc"], r["peer"], r["accepted_msg_s"], r["stored_msg_s"],
             r.get("ratio_vs_postfix"), r["cpu_ms_per_msg"], r["peak_pss_mb"], r["latency_p50_ms"], r["latency_p99_ms"],
             r.get("heap_growth_mb")]) + " |")
+    if any(r.get("db_cpu_ms_per_msg") is not None for r in rows):
+        lines.append("")
+        lines.append("PostgreSQL's own CPU ms/msg (not in the column above): " + ", ".join(
+            f"{r['scenario']} {r['size']}/{r['conc']}: {r['db_cpu_ms_per_msg']}" for r in rows if r.get("db_cpu_ms_per_msg") is not None))
     return "\n".join(lines)
 
 
@@ -699,6 +757,9 @@ def main():
     parser.add_argument("--work", default="/tmp/mailwright-bench", help="scratch folder (deleted first)")
     parser.add_argument("--out", default=None, help="JSON lines output (default bench/results/<time>.jsonl)")
     parser.add_argument("--java-opts", default="-Xmx1g -XX:+ExitOnOutOfMemoryError", help="MAILWRIGHT_JAVA_OPTS")
+    parser.add_argument("--database", choices=["derby", "postgres"], default="derby",
+                        help="Mailwright's database: embedded Derby (default) or a fresh database on the local "
+                             f"PostgreSQL (127.0.0.1:{PG_PORT}, created as the postgres system user)")
     parser.add_argument("--conf-edit", action="append", default=[], metavar="FILE:REGEX:REPLACEMENT",
                         help="extra edit of the bench copy of conf/ (repeatable)")
     args = parser.parse_args()
@@ -721,7 +782,7 @@ def main():
     try:
         dns.start()
         if "mailwright" in wanted:
-            mw = Mailwright(work, dist, args.java_opts, edits)
+            mw = Mailwright(work, dist, args.java_opts, edits, args.database)
             log("starting Mailwright from", dist)
             mw.start()
             mw.provision([ONE_USER] + FANOUT_USERS)
