@@ -28,7 +28,8 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DOMAIN = "bench.test"
 SENDER = "load@sender.test"
 ONE_USER = "bob@" + DOMAIN
-FANOUT_USERS = [f"{i}u@{DOMAIN}" for i in range(1, 101)]
+# smtp-source -r 100 -t u@DOMAIN sends to 100u@, 99u@ ... 2u@ and u@ itself (checked with smtp-source -v)
+FANOUT_USERS = [f"u@{DOMAIN}"] + [f"{i}u@{DOMAIN}" for i in range(2, 101)]
 PASSWORD = "bench-password"
 
 MW_SMTP = 2525

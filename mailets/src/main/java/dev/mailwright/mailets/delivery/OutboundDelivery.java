@@ -124,8 +124,8 @@ public class OutboundDelivery extends GenericMailet {
             busyRetryDelay = Durations.parse(getInitParameter("busyRetryDelay", "10s"));
             stopGrace = Durations.parse(getInitParameter("stopGrace", "5s"));
             traceRetention = Durations.parse(getInitParameter("traceRetention", "7d"));
-            int threads = Integer.parseInt(getInitParameter("deliveryThreads", "8"));
-            limits = new DestinationLimits(Integer.parseInt(getInitParameter("maxPerDestination", "4")));
+            int threads = Integer.parseInt(getInitParameter("deliveryThreads", "20"));
+            limits = new DestinationLimits(Integer.parseInt(getInitParameter("maxPerDestination", "20")));
             Optional<InetAddress> source = getInitParameterAsOptional("bindAddress").map(OutboundDelivery::address);
             TrustAnchors trust = TrustAnchors.load(getInitParameterAsOptional("trustStore").map(Path::of),
                 getInitParameter("trustStorePassword", "").toCharArray());
