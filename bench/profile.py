@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Profiles Mailwright under the inbound load of bench.py (4 KiB, 20 connections, no latency probe).
+
+    sudo python3 bench/profile.py [--warmup 6000] [--runs 4] [--msgs 2000] [--jfr FILE]
+
+Builds nothing: run bench/run once before (it builds the distribution). Starts the server with the benchmark
+configuration and its DNS, warms it up, then prints stored msg/s and CPU ms/msg of each run; with --jfr, records a
+Java Flight Recorder file over the measured runs (read it with `jfr print --stack-depth 200 --events
+jdk.ExecutionSample FILE` or JDK Mission Control). Every load loop is bounded by bench.measure.
+"""
+import argparse
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import bench  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--warmup", type=int, default=6000)
+    parser.add_argument("--runs", type=int, default=4)
+    parser.add_argument("--msgs", type=int, default=2000)
+    parser.add_argument("--jfr", default=None, help="record a JFR file over the measured runs")
+    parser.add_argument("--work", default="/tmp/mailwright-profile")
+    args = parser.parse_args()
+
+    version = re.search(r"<version>([^<]+)</version>", (ROOT / "pom.xml").read_text()).group(1)
+    dist = ROOT / "server" / "target" / f"mailwright-{version}"
+    work = pathlib.Path(args.work)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    dns = bench.Dns(work)
+    dns.start()
+    mw = bench.Mailwright(work, dist, "-Xmx1g", [])
+    try:
+        mw.start()
+        mw.provision([bench.ONE_USER])
+        if args.warmup:
+            bench.measure(mw, msgs=args.warmup, conc=20, size=4096, users=[bench.ONE_USER], recipient=bench.ONE_USER, probe=False)
+            mw.purge([bench.ONE_USER])
+        if args.jfr:
+            subprocess.run(["jcmd", str(mw.pid), "JFR.start", "name=profile", "settings=default",
+                            f"filename={pathlib.Path(args.jfr).resolve()}"], check=True, capture_output=True)
+        for _ in range(args.runs):
+            r = bench.measure(mw, msgs=args.msgs, conc=20, size=4096, users=[bench.ONE_USER], recipient=bench.ONE_USER, probe=False)
+            mw.purge([bench.ONE_USER])
+            print(f"accepted={r['accepted_msg_s']} msg/s stored={r['stored_msg_s']} msg/s cpu={r['cpu_ms_per_msg']} ms/msg", flush=True)
+        if args.jfr:
+            subprocess.run(["jcmd", str(mw.pid), "JFR.stop", "name=profile"], check=True, capture_output=True)
+    finally:
+        mw.stop()
+        dns.stop()
+
+
+if __name__ == "__main__":
+    main()
