@@ -174,10 +174,10 @@ public class OutboundDelivery extends GenericMailet {
             LOGGER.warn("{} outbound deliveries still under way after {}; they are interrupted and stay queued",
                 inFlight.get(), stopGrace);
         }
-        stopped.countDown();
         if (loop != null) {
             loop.dispose();
         }
+        stopped.countDown();
         if (workers != null) {
             workers.dispose();
             dequeuer.dispose();
