@@ -29,6 +29,8 @@ import dev.mailwright.server.startup.ListenerCheck;
 import dev.mailwright.server.startup.Provisioning;
 import dev.mailwright.server.startup.StartupProblem;
 import dev.mailwright.server.startup.TlsMaterial;
+import dev.mailwright.server.startup.WebAdminCredentials;
+import dev.mailwright.server.webadmin.WebAdminSecurityModule;
 
 /**
  * Starts a Mailwright server: {@code mailwright-server [--home DIR] [--conf DIR] [--data DIR] [--hostname NAME]}.
@@ -67,11 +69,12 @@ public final class MailwrightServer {
         }
         ListenerCheck.check(files);
         TlsMaterial.ensure(files, configuration.data(), configuration.hostname());
+        WebAdminCredentials.ensure(files, configuration.data());
         Provisioning provisioning = Provisioning.fromEnvironment(System.getenv(), variables.get("postmaster").orElseThrow());
 
         GuiceJamesServer james = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(MailwrightModules.ALL, new ProvisioningModule(provisioning))
-            .overrideWith(new ServerBasicsModule(variables), new DnsModule())
+            .overrideWith(new ServerBasicsModule(variables), new DnsModule(), new WebAdminSecurityModule())
             .overrideWith(overrides);
         return new MailwrightServer(configuration, james);
     }
