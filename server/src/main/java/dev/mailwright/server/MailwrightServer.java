@@ -94,11 +94,25 @@ public final class MailwrightServer {
             "conf", configuration.conf().toString()));
     }
 
+    /**
+     * Starts James. When the start fails (a configuration error found while James initializes), what was already
+     * started is stopped as at a clean stop: listeners closed, queues and database shut down, the search index
+     * committed, so that the failed attempt leaves nothing behind that the next start would take for a crash.
+     */
     public void start() throws StartupProblem {
         try {
             james.start();
         } catch (Throwable e) {
+            stopAfterFailedStart();
             throw new StartupProblem("startup failed: " + summary(e) + " (the log above has the details)", e);
+        }
+    }
+
+    private void stopAfterFailedStart() {
+        try {
+            james.stop();
+        } catch (Throwable e) {
+            LoggerFactory.getLogger(MailwrightServer.class).warn("Could not stop cleanly after the failed start", e);
         }
     }
 
