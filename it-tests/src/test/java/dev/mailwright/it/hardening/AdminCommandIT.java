@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,13 +20,12 @@ import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.mailwright.it.support.Commands;
 import dev.mailwright.it.support.DnsServer;
 import dev.mailwright.it.support.FreePorts;
+import dev.mailwright.it.support.ShippedLogFormat;
 import dev.mailwright.it.support.SmtpClient;
 import dev.mailwright.it.support.TestServer;
 
@@ -58,10 +55,10 @@ class AdminCommandIT {
     }
 
     Commands.Result admin(String... arguments) {
-        return admin(null, arguments);
+        return adminWithInput(null, arguments);
     }
 
-    Commands.Result admin(String stdin, String... arguments) {
+    Commands.Result adminWithInput(String stdin, String... arguments) {
         List<String> command = new ArrayList<>(List.of(script(), "admin"));
         command.addAll(List.of(arguments));
         return Commands.run(command, environment, stdin);
@@ -119,7 +116,7 @@ class AdminCommandIT {
 
     @Test
     void anInvalidUserNameIsReportedAsInvalidNotAsAServerThatIsDown() {
-        Commands.Result add = admin("secret\n", "user", "add", "alice smith@example.test");
+        Commands.Result add = adminWithInput("secret\n", "user", "add", "alice smith@example.test");
 
         assertThat(add.exitCode()).isEqualTo(1);
         assertThat(add.output()).contains("Username supplied is invalid").contains("should not contain")
@@ -127,8 +124,8 @@ class AdminCommandIT {
     }
 
     @Test
-    void aUserOfAnUnknownDomainIsRefusedWithTheReasonAndWebAdminLogsOneLine() throws Exception {
-        Commands.Result add = admin("secret\n", "user", "add", "nobody@unknown.test");
+    void aUserOfAnUnknownDomainIsRefusedWithTheReasonAndWebAdminLogsOneLine() {
+        Commands.Result add = adminWithInput("secret\n", "user", "add", "nobody@unknown.test");
 
         assertThat(add.exitCode()).isEqualTo(1);
         assertThat(add.output()).contains("unknown.test is not a local domain of this server: add it first "
@@ -148,7 +145,7 @@ class AdminCommandIT {
             routes.setLevel(level);
         }
         assertThat(events.list).singleElement().satisfies(event -> {
-            String formatted = shippedLayout().doLayout(event);
+            String formatted = ShippedLogFormat.of(server.conf()).format(event);
             assertThat(formatted.strip()).doesNotContain("\n")
                 .contains("Invalid username (InvalidUsernameException: Domain does not exist in DomainList)");
         });
@@ -178,7 +175,7 @@ class AdminCommandIT {
         assertThat(health.exitCode()).as(health.output()).isZero();
         assertThat(health.output()).startsWith("server: healthy").contains("  healthy    Provisioning").doesNotContain("{");
         assertThat(repositories.exitCode()).as(repositories.output()).isZero();
-        assertThat(repositories.output()).containsPattern("(?m)^var/mail/error/ +0 mails$").doesNotContain("{");
+        assertThat(repositories.output()).containsPattern("(?m)^var/mail/error +0 mails$").doesNotContain("{");
         assertThat(admin("repository", "show", "jpa://var/mail/error/").exitCode()).isZero();
     }
 
@@ -197,22 +194,6 @@ class AdminCommandIT {
         assertThat(unreachable.output()).contains("cannot reach WebAdmin").contains("is the server running");
         assertThat(failed.exitCode()).isEqualTo(1);
         assertThat(failed.output()).contains("GET /domains: the request to WebAdmin at").doesNotContain("is the server running");
-    }
-
-    /** The encoder pattern of the shipped conf/logback.xml, with its conversion rules. */
-    private PatternLayout shippedLayout() throws Exception {
-        String xml = Files.readString(server.conf().resolve("logback.xml"));
-        Matcher pattern = Pattern.compile("<pattern>([^<]*)</pattern>").matcher(xml);
-        assertThat(pattern.find()).isTrue();
-        PatternLayout layout = new PatternLayout();
-        layout.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
-        Matcher rule = Pattern.compile("<conversionRule conversionWord=\"([^\"]+)\" converterClass=\"([^\"]+)\"").matcher(xml);
-        while (rule.find()) {
-            layout.getInstanceConverterMap().put(rule.group(1), rule.group(2));
-        }
-        layout.setPattern(pattern.group(1).replace("&apos;", "'"));
-        layout.start();
-        return layout;
     }
 
     static String script() {

@@ -45,7 +45,8 @@ class ServerProcessIT {
                 // the spooler and the outbound delivery wait on their queues, as on any server between mails
                 Thread.sleep(2000);
             } finally {
-                process.destroy();
+                // SIGTERM, as a service manager stops it (Process.destroy() would also close the output we read)
+                process.toHandle().destroy();
                 assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s of SIGTERM").isTrue();
             }
             output.complete();
