@@ -20,6 +20,7 @@ import com.google.inject.CreationException;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 
+import dev.mailwright.server.imap.ImapServerModule;
 import dev.mailwright.server.modules.DnsModule;
 import dev.mailwright.server.modules.ProvisioningModule;
 import dev.mailwright.server.modules.ServerBasicsModule;
@@ -74,7 +75,7 @@ public final class MailwrightServer {
 
         GuiceJamesServer james = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(MailwrightModules.ALL, new ProvisioningModule(provisioning))
-            .overrideWith(new ServerBasicsModule(variables), new DnsModule(), new WebAdminSecurityModule())
+            .overrideWith(new ServerBasicsModule(variables), new DnsModule(), new WebAdminSecurityModule(), new ImapServerModule())
             .overrideWith(overrides);
         return new MailwrightServer(configuration, james);
     }
