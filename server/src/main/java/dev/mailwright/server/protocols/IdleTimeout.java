@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -17,9 +18,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
 /**
- * Closes a connection whose client has sent nothing for the current timeout, with the protocol's last word (SMTP
- * {@code 421 4.4.2 ...}, IMAP {@code * BYE ...}). The time counts from the client's last byte or the server's last
- * answer, whichever is later, so a client waiting for a slow answer is not cut. The timeout is asked again at every
+ * Closes a connection whose client has not completed a line for the current timeout, with the protocol's last word
+ * (SMTP {@code 421 4.4.2 ...}, IMAP {@code * BYE ...}). The time counts from the end of the client's last line or
+ * the server's last answer, whichever is later, so a client waiting for a slow answer is not cut, and one that
+ * trickles a byte at a time is (Postfix's {@code smtpd_per_record_deadline}). The timeout is asked again at every
  * check (once a second): it shrinks when the listener is under stress, and an empty one means none now (an IMAP
  * session after login, say). James's own idle handler closes only at the second idle event, after twice the time.
  */
@@ -72,9 +74,12 @@ public final class IdleTimeout extends ChannelDuplexHandler {
         }
     }
 
+    /** Only a complete line counts as activity: a client sending a byte now and then cannot hold its slot forever. */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        lastActivity = System.nanoTime();
+        if (msg instanceof ByteBuf buffer && buffer.indexOf(buffer.readerIndex(), buffer.writerIndex(), (byte) '\n') >= 0) {
+            lastActivity = System.nanoTime();
+        }
         super.channelRead(ctx, msg);
     }
 
