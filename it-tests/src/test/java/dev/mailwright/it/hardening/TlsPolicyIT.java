@@ -8,13 +8,11 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.mailwright.it.support.DnsServer;
+import dev.mailwright.it.support.SmtpClient;
 import dev.mailwright.it.support.TestServer;
 
 /**
@@ -38,21 +37,6 @@ import dev.mailwright.it.support.TestServer;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsPolicyIT {
-    private static final X509TrustManager TRUST_ALL = new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
-    };
-
     DnsServer dns;
     TestServer server;
 
@@ -70,7 +54,7 @@ class TlsPolicyIT {
 
     private SSLSocket handshake(int port, String protocol, String suite) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {TRUST_ALL}, new SecureRandom());
+        context.init(null, new TrustManager[] {SmtpClient.TRUST_ALL}, new SecureRandom());
         Socket plain = new Socket();
         plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         plain.setSoTimeout(10_000);
