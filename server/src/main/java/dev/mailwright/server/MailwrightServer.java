@@ -22,10 +22,13 @@ import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 
 import dev.mailwright.server.imap.ImapModule;
+import dev.mailwright.server.imap.ImapServerModule;
 import dev.mailwright.server.modules.DnsModule;
 import dev.mailwright.server.modules.ProvisioningModule;
 import dev.mailwright.server.modules.ServerBasicsModule;
 import dev.mailwright.server.modules.ServerVariables;
+import dev.mailwright.server.smtp.SmtpServerModule;
+import dev.mailwright.server.spool.MailSpoolerModule;
 import dev.mailwright.server.startup.ConfigFiles;
 import dev.mailwright.server.startup.ListenerCheck;
 import dev.mailwright.server.startup.Provisioning;
@@ -79,7 +82,8 @@ public final class MailwrightServer {
 
         GuiceJamesServer james = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(MailwrightModules.ALL, new ProvisioningModule(provisioning))
-            .overrideWith(new ServerBasicsModule(variables), new DnsModule(), new WebAdminSecurityModule(), new ImapModule())
+            .overrideWith(new ServerBasicsModule(variables), new DnsModule(), new WebAdminSecurityModule(), new ImapServerModule(),
+                new ImapModule(), new SmtpServerModule(), new MailSpoolerModule())
             .overrideWith(overrides);
         return new MailwrightServer(configuration, james);
     }

@@ -30,9 +30,9 @@ import dev.mailwright.it.support.SmtpClient.Reply;
 import dev.mailwright.it.support.TestServer;
 
 /**
- * What a new operator expects of security events and role addresses: a failed SMTP AUTH, a failed IMAP login and a
- * refused MAIL FROM are one log line each with the client's address (and the sender it gave), which the fail2ban
- * filter of {@code docs/fail2ban} bans; a forged sender on submission gets Postfix's {@code 553 5.7.1};
+ * What a new operator expects of security events and role addresses: a failed SMTP AUTH, a failed IMAP login (the
+ * IMAP guard's line) and a refused MAIL FROM are one log line each with the client's address (and the sender it
+ * gave); the fail2ban filter of {@code docs/fail2ban} bans the failed logins; a forged sender on submission gets Postfix's {@code 553 5.7.1};
  * postmaster@ and abuse@ of every local domain reach the postmaster; IMAP clients find one junk folder, Junk.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -40,7 +40,7 @@ class SecurityEventsIT {
     static final String OUTSIDE = SmtpClient.OUTSIDE;
     static final String POSTMASTER = "postmaster@" + TestServer.HOSTNAME;
     final ListAppender<ILoggingEvent> events = new ListAppender<>();
-    final List<Logger> loggers = List.of(logger("dev.mailwright.smtp.transactions"), logger("dev.mailwright.imap.authentication"));
+    final List<Logger> loggers = List.of(logger("dev.mailwright.smtp.transactions"), logger("dev.mailwright.server.imap.ImapAuthGuard"));
     DnsServer dns;
     TestServer server;
 
@@ -88,7 +88,8 @@ class SecurityEventsIT {
             assertThat(mx.rcptTo("bob@example.test").code()).isEqualTo(250);
             assertThat(mx.data(SmtpClient.message("someone@elsewhere.test", "bob@example.test", "hello", "body")).code()).isEqualTo(250);
         }
-        Commands.Result imap = Commands.run(List.of("curl", "-s", "-k", "--ssl-reqd", "--max-time", "30",
+        // from outside: loopback (a webmail) is exempt from the IMAP guard, which writes the failure line
+        Commands.Result imap = Commands.run(List.of("curl", "-s", "-k", "--ssl-reqd", "--max-time", "30", "--interface", OUTSIDE,
             "imap://127.0.0.1:" + server.port(143) + "/INBOX", "-u", "bob@example.test:guess-2"));
         assertThat(imap.exitCode()).as("curl's login").isNotZero();
 
@@ -98,8 +99,7 @@ class SecurityEventsIT {
             .contains(" user=alice@example.test ").endsWith("reply=\"535 Authentication Failed\""));
         assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("smtp outcome=rejected stage=MAIL client=" + OUTSIDE + " ")
             .contains(" from=<ceo@forged.test> ").contains("reply=\"550 5.7.23"));
-        assertThat(lines).anySatisfy(line -> assertThat(line)
-            .matches("imap outcome=rejected stage=(LOGIN|AUTHENTICATE) client=127\\.0\\.0\\.1 user=bob@example\\.test .*tls=yes reply=\"NO .*"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("imap auth failed client=" + OUTSIDE + " user="));
 
         // the lines as the shipped logging configuration writes them, given to fail2ban with our filter
         ShippedLogFormat format = ShippedLogFormat.of(server.conf());
@@ -108,8 +108,9 @@ class SecurityEventsIT {
         Path filter = Path.of(System.getProperty("mailwright.source", "..")).resolve("docs/fail2ban/filter.d/mailwright.conf")
             .toAbsolutePath().normalize();
         long failedLogins = lines.stream()
-            .filter(line -> line.startsWith("smtp outcome=rejected stage=AUTH ") || line.startsWith("imap outcome=rejected ")).count();
-        assertThat(bannedAddresses(log, filter)).hasSize((int) failedLogins).containsOnly("127.0.0.1");
+            .filter(line -> line.startsWith("smtp outcome=rejected stage=AUTH ") || line.startsWith("imap auth failed ")).count();
+        assertThat(bannedAddresses(log, filter)).hasSize((int) failedLogins).containsOnly("127.0.0.1", OUTSIDE)
+            .contains("127.0.0.1", OUTSIDE);
     }
 
     /** The addresses fail2ban's filter finds in {@code log}: fail2ban-regex when installed, else the same regexes here. */

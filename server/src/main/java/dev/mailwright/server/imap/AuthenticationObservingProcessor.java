@@ -2,7 +2,6 @@ package dev.mailwright.server.imap;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -18,11 +17,8 @@ import org.apache.james.imap.message.request.AuthenticateRequest;
 import org.apache.james.imap.message.request.IRAuthenticateRequest;
 import org.apache.james.imap.message.request.LoginRequest;
 import org.apache.james.imap.processor.DefaultProcessor;
-import org.apache.james.imapserver.netty.ImapChannelUpstreamHandler;
-import org.apache.james.util.MDCBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import org.apache.james.imap.api.ImapMessage;
 
@@ -30,8 +26,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * James's IMAP processor, with the outcome of every LOGIN and AUTHENTICATE told to the
- * {@link ImapAuthenticationListener}s (a log line for each failure, the default folders at login...). James 3.8.1
- * says nothing when a password is wrong, and keeps the client's address only in its logging context.
+ * {@link ImapAuthenticationListener}s (the default folders at first login, {@link DefaultFolders}; anything else
+ * that must react to logins: a listener is one Guice multibinding). James 3.8.1 has no event for it.
  *
  * <p>It watches the answers of the command instead of changing James's processors: the final tagged OK/NO/BAD of
  * LOGIN or AUTHENTICATE (also when AUTHENTICATE's credentials come on a continuation line), or the BYE James sends
@@ -93,22 +89,10 @@ public class AuthenticationObservingProcessor implements ImapProcessor {
         }
     }
 
-    /** The client's address, as James put it in the connection's logging context. */
+    /** The client's address, as {@link ImapClientAddress} recorded it in the session. */
     static String clientAddress(ImapSession session) {
-        if (!(session.getAttribute(ImapChannelUpstreamHandler.MDC_KEY) instanceof MDCBuilder connection)) {
-            return "unknown";
-        }
-        Map<String, String> saved = MDC.getCopyOfContextMap();
-        try {
-            String ip = connection.execute(() -> MDC.get(MDCBuilder.IP));
-            return ip == null ? "unknown" : ip;
-        } finally {
-            if (saved == null) {
-                MDC.clear();
-            } else {
-                MDC.setContextMap(saved);
-            }
-        }
+        java.net.InetAddress address = ImapClientAddress.of(session);
+        return address == null ? "unknown" : address.getHostAddress();
     }
 
     private final class Observing implements Responder {

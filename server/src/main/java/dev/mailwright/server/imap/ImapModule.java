@@ -1,6 +1,5 @@
 package dev.mailwright.server.imap;
 
-import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.MailboxTyper;
 
 import com.google.inject.AbstractModule;
@@ -8,18 +7,15 @@ import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 
 /**
- * Our IMAP additions, overriding James's IMAPServerModule bindings: the processor that tells
- * {@link ImapAuthenticationListener}s of every login (failed logins logged, default folders created), and
- * {@code Junk} as the junk folder.
+ * Our IMAP folder conventions, overriding James's IMAPServerModule bindings: {@code Junk} is the junk folder
+ * ({@link JunkFolderTyper}), and the default folders are created at a user's first login ({@link DefaultFolders},
+ * an {@link ImapAuthenticationListener}: {@link ImapServerModule} wraps the processor that tells them).
  */
 public class ImapModule extends AbstractModule {
     @Override
     protected void configure() {
-        bind(ImapProcessor.class).to(AuthenticationObservingProcessor.class);
         bind(MailboxTyper.class).to(JunkFolderTyper.class).in(Scopes.SINGLETON);
-        Multibinder<ImapAuthenticationListener> listeners = Multibinder.newSetBinder(binder(), ImapAuthenticationListener.class);
-        listeners.addBinding().to(FailedLoginLog.class);
-        listeners.addBinding().to(DefaultFolders.class);
         bind(DefaultFolders.class).in(Scopes.SINGLETON);
+        Multibinder.newSetBinder(binder(), ImapAuthenticationListener.class).addBinding().to(DefaultFolders.class);
     }
 }

@@ -24,11 +24,7 @@ import org.apache.james.imap.message.request.LoginRequest;
 import org.apache.james.imap.message.request.NoopRequest;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 
 class AuthenticationObservingProcessorTest {
     private final UnpooledStatusResponseFactory statuses = new UnpooledStatusResponseFactory();
@@ -111,24 +107,6 @@ class AuthenticationObservingProcessorTest {
 
         assertThat(sent).containsExactly(ok);
         assertThat(outcomes).isEmpty();
-    }
-
-    @Test
-    void aFailureIsOneLogLineForFail2ban() {
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
-        lines.start();
-        Logger log = (Logger) LoggerFactory.getLogger("dev.mailwright.imap.authentication");
-        log.addAppender(lines);
-        try {
-            new FailedLoginLog().failed(new ImapAuthentication("203.0.113.9", java.util.Optional.of("eve\nimap outcome=x"),
-                "LOGIN", true, false, "NO LOGIN failed. Invalid login/password."), new FakeImapSession());
-        } finally {
-            log.detachAppender(lines);
-        }
-
-        assertThat(lines.list).singleElement().extracting(ILoggingEvent::getFormattedMessage).isEqualTo(
-            "imap outcome=rejected stage=LOGIN client=203.0.113.9 user=\"eve?imap outcome=x\" tls=yes "
-                + "reply=\"NO LOGIN failed. Invalid login/password.\"");
     }
 
     @Test
