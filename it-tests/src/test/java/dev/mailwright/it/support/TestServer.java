@@ -82,7 +82,7 @@ public final class TestServer implements AutoCloseable {
         edit("webadmin.properties", "(?m)^port=\\d+$", "port=" + webadminPort);
         writeConf("dnsservice.xml", "<dnsservice><servers><server>" + dns.address() + "</server></servers>"
             + "<autodiscover>false</autodiscover><authoritative>false</authoritative><maxcachesize>50000</maxcachesize>"
-            + "<timeout>2000</timeout><setAsDNSJavaDefault>true</setAsDNSJavaDefault></dnsservice>");
+            + "<timeout>2000</timeout></dnsservice>");
     }
 
     /** Replaces {@code regex} in a copied configuration file; fails if it does not occur (the test would be wrong). */
