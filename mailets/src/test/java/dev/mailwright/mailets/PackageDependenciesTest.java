@@ -44,7 +44,8 @@ class PackageDependenciesTest {
             assertThat(reachable(graph, ROOT + ".delivery." + part)).doesNotContain(ROOT + ".delivery");
         }
         assertThat(reachable(graph, ROOT + ".delivery.retry")).containsOnly(ROOT + ".outcome");
-        assertThat(reachable(graph, ROOT + ".delivery.smtp")).containsOnly(ROOT + ".outcome");
+        assertThat(reachable(graph, ROOT + ".delivery.smtp")).containsOnly(ROOT + ".outcome", ROOT + ".wire");
+        assertThat(reachable(graph, ROOT + ".dkim")).containsOnly(ROOT + ".wire");
     }
 
     private static Map<String, Set<String>> graph() throws IOException {

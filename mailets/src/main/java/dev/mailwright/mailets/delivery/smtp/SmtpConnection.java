@@ -24,6 +24,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import dev.mailwright.mailets.outcome.SmtpReply;
+import dev.mailwright.mailets.wire.CrlfOutputStream;
 
 /**
  * One SMTP or LMTP client connection over a real socket: greeting, EHLO/LHLO, STARTTLS, AUTH PLAIN, and the
@@ -131,15 +132,20 @@ final class SmtpConnection implements Closeable {
     /** Writes the message with CRLF line ends (a bare LF gets its CR) and leading dots doubled, then the final dot. */
     void sendData(Message message) throws IOException {
         DotStuffing stuffed = new DotStuffing(out);
-        message.writeTo(stuffed);
-        stuffed.finish();
+        CrlfOutputStream lines = new CrlfOutputStream(stuffed);
+        message.writeTo(lines);
+        lines.flush();
+        if (!lines.atLineStart()) {
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
     }
 
+    /** Doubles a dot at the start of a line (RFC 5321 4.5.2); the lines already end with CRLF. */
     private static final class DotStuffing extends OutputStream {
         private final OutputStream out;
         private boolean lineStart = true;
-        private int previous = -1;
 
         DotStuffing(OutputStream out) {
             this.out = out;
@@ -147,22 +153,11 @@ final class SmtpConnection implements Closeable {
 
         @Override
         public void write(int b) throws IOException {
-            if (b == '\n' && previous != '\r') {
-                out.write('\r');
-            }
             if (lineStart && b == '.') {
                 out.write('.');
             }
             out.write(b);
             lineStart = b == '\n';
-            previous = b;
-        }
-
-        void finish() throws IOException {
-            if (!lineStart) {
-                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
         }
     }
 
