@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -23,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mailwright.it.support.DkimVerify;
 import dev.mailwright.it.support.DnsServer;
 import dev.mailwright.it.support.Imap;
+import dev.mailwright.it.support.MailwrightCli;
 import dev.mailwright.it.support.SmtpClient.Reply;
 import dev.mailwright.it.support.SmtpClient;
 import dev.mailwright.it.support.SmtpSink;
@@ -30,9 +30,10 @@ import dev.mailwright.it.support.TestServer;
 
 /**
  * Mail that leaves is DKIM-signed, and a third-party verifier agrees: org-a.test gets its key when the domain is
- * added (and an Ed25519 key on request), the records the server says to publish are served by the test's DNS, a
- * mail from alice@org-a.test to bob@org-b.test is captured by Postfix's smtp-sink as org-b's MX, and dkimpy (the
- * library of dkimverify) verifies both signatures of the captured message against that DNS.
+ * added (and an Ed25519 key with {@code ./mailwright admin dkim generate}), the DKIM records that
+ * {@code ./mailwright admin dns} prints are served by the test's DNS, a mail from alice@org-a.test to bob@org-b.test
+ * is captured by Postfix's smtp-sink as org-b's MX, and dkimpy (the library of dkimverify) verifies both signatures
+ * of the captured message against that DNS. {@code admin dns --check} tells what is still missing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DkimSigningIT {
@@ -51,10 +52,14 @@ class DkimSigningIT {
         dns.mx("org-b.test", 10, "mx.org-b.test").a("mx.org-b.test", "127.0.0.72");
         server = TestServer.create(directory.resolve("server"), dns).start();
         server.admin().addDomain("org-a.test").addUser(ALICE, PASSWORD).addUser("carol@org-a.test", "carol-secret");
-        server.admin().postJson("/dkim/org-a.test?algorithm=ed25519");
-        for (JsonNode key : server.admin().getJson("/dkim/org-a.test")) {
-            dns.txt(key.path("recordName").asText(), strings(key.path("record").asText()));
-        }
+        MailwrightCli.Result ed25519 = MailwrightCli.run(server, "admin", "dkim", "generate", "org-a.test", "ed25519");
+        assertThat(ed25519.exitCode()).as(ed25519.output()).isZero();
+        MailwrightCli.Result records = MailwrightCli.run(server, "admin", "dns", "org-a.test");
+        assertThat(records.exitCode()).as(records.output()).isZero();
+        System.out.println("./mailwright admin dns org-a.test\n" + records.output());
+        // the DKIM selectors as admin dns prints them, served by the test's DNS
+        MailwrightCli.records(records.output()).stream().filter(record -> record.name().contains("._domainkey."))
+            .forEach(record -> dns.txt(record.name(), record.strings().toArray(String[]::new)));
     }
 
     @AfterAll
@@ -120,12 +125,31 @@ class DkimSigningIT {
         assertThat(verified.allPass()).as(verified.output()).isTrue();
     }
 
-    /** A TXT record's text as strings of at most 255 characters. */
-    private static String[] strings(String record) {
-        List<String> strings = new ArrayList<>();
-        for (int i = 0; i < record.length(); i += 255) {
-            strings.add(record.substring(i, Math.min(record.length(), i + 255)));
+    @Test
+    void adminDnsCheckSaysWhatIsMissingUntilEverythingIsPublished() {
+        MailwrightCli.Result before = MailwrightCli.run(server, "admin", "dns", "org-a.test", "--check");
+        System.out.println("./mailwright admin dns org-a.test --check (only DKIM published)\n" + before.output());
+        assertThat(before.exitCode()).as("a mismatch").isEqualTo(1);
+        assertThat(before.output().lines()).filteredOn(line -> line.contains("._domainkey.")).hasSize(2)
+            .allSatisfy(line -> assertThat(line).startsWith("ok "));
+        assertThat(before.output()).contains("missing     org-a.test.").contains("missing     _dmarc.org-a.test.");
+
+        for (MailwrightCli.ZoneRecord record : MailwrightCli.records(MailwrightCli.run(server, "admin", "dns", "org-a.test").output())) {
+            switch (record.type()) {
+                case "MX" -> dns.mx(record.name(), Integer.parseInt(record.value().split(" ")[0]), record.value().split(" ")[1]);
+                case "CNAME" -> dns.cname(record.name(), record.value());
+                case "A" -> dns.a(record.name(), "127.0.0.1");
+                case "TXT" -> {
+                    if (!record.name().contains("._domainkey.")) {
+                        dns.txt(record.name(), record.strings().toArray(String[]::new));
+                    }
+                }
+                default -> throw new IllegalStateException(record.toString());
+            }
         }
-        return strings.toArray(String[]::new);
+        MailwrightCli.Result after = MailwrightCli.run(server, "admin", "dns", "org-a.test", "--check");
+        System.out.println("./mailwright admin dns org-a.test --check (all published)\n" + after.output());
+        assertThat(after.exitCode()).as(after.output()).isZero();
+        assertThat(after.output().lines()).hasSize(9).allSatisfy(line -> assertThat(line).startsWith("ok "));
     }
 }

@@ -85,6 +85,17 @@ public final class TestServer implements AutoCloseable {
             + "<timeout>2000</timeout></dnsservice>");
     }
 
+    /** DNSSEC validation by the server itself (dnsjava's validating resolver) with these trust anchors (DS or DNSKEY lines). */
+    public TestServer dnssec(String... trustAnchors) {
+        Path anchors = conf.resolve("trust-anchors.txt");
+        try {
+            Files.writeString(anchors, String.join("\n", trustAnchors) + "\n", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return edit("dnsservice.xml", "</dnsservice>", "<dnssec>validate</dnssec><trustAnchors>" + anchors + "</trustAnchors></dnsservice>");
+    }
+
     /** Replaces {@code regex} in a copied configuration file; fails if it does not occur (the test would be wrong). */
     public TestServer edit(String file, String regex, String replacement) {
         try {

@@ -81,6 +81,11 @@ public final class WebAdmin {
         return json(send("GET", path, null));
     }
 
+    /** The base URL, e.g. {@code http://127.0.0.1:40123}. */
+    public String base() {
+        return base;
+    }
+
     /** POST of a route that answers JSON with 200. */
     public JsonNode postJson(String path) {
         return json(send("POST", path, null));

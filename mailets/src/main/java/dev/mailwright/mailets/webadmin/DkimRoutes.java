@@ -17,7 +17,7 @@ import dev.mailwright.common.dns.DnsLookup;
 import dev.mailwright.mailets.dkim.DkimAlgorithm;
 import dev.mailwright.mailets.dkim.DkimKey;
 import dev.mailwright.mailets.dkim.DkimKeyStore;
-import dev.mailwright.mailets.dkim.DkimPublication;
+import dev.mailwright.mailets.dns.RecordCheck;
 import spark.Request;
 import spark.Response;
 import spark.Service;
@@ -109,8 +109,9 @@ public class DkimRoutes implements Routes {
                 + "once the DNS shows them; until then the current keys sign", created.stream().map(Key::of).toList());
         } else {
             if (!"true".equals(request.queryParams("force"))) {
+                RecordCheck check = new RecordCheck(dns);
                 List<String> unpublished = next.stream()
-                    .filter(key -> DkimPublication.check(dns, key).status() != DkimPublication.Status.PUBLISHED)
+                    .filter(key -> check.dkim(key).status() != RecordCheck.Status.OK)
                     .map(DkimKey::recordName).toList();
                 if (!unpublished.isEmpty()) {
                     throw conflict("the DNS does not show " + String.join(", ", unpublished) + " yet (publish the records "
