@@ -16,4 +16,9 @@ public interface DnsLookup {
     default DnsAnswer txt(String name) {
         return lookup(name, org.xbill.DNS.Type.TXT);
     }
+
+    /** Whether answers can be {@link DnsAnswer#secure() secure} at all (DNSSEC validation is configured). */
+    default boolean validatesDnssec() {
+        return false;
+    }
 }

@@ -97,6 +97,11 @@ public class ResolverDnsLookup implements DnsLookup {
     }
 
     @Override
+    public boolean validatesDnssec() {
+        return trustsAuthenticatedData.getAsBoolean();
+    }
+
+    @Override
     public DnsAnswer lookup(String name, int type) {
         String normalized = name.toLowerCase(Locale.ROOT);
         Key key = new Key(normalized.endsWith(".") ? normalized.substring(0, normalized.length() - 1) : normalized, type);

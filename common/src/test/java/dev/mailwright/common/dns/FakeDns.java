@@ -120,6 +120,12 @@ public class FakeDns implements DnsLookup {
         return answer.withSecure(isSecure(normalized(name)));
     }
 
+    /** Validating as soon as a zone is declared secure. */
+    @Override
+    public boolean validatesDnssec() {
+        return !secureZones.isEmpty();
+    }
+
     private boolean isSecure(String name) {
         return secureZones.stream().anyMatch(zone -> name.equals(zone) || name.endsWith("." + zone));
     }

@@ -121,6 +121,14 @@ public final class DnsServer implements AutoCloseable {
         return this;
     }
 
+    /** In a signed zone: the TLSA records of {@code name} are answered with altered data (their signature fails). */
+    public DnsServer forgeTlsa(String name) {
+        Name forged = name(name);
+        signedZones.stream().filter(signed -> signed.contains(forged)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException(name + " is in no signed zone")).forge(forged);
+        return this;
+    }
+
     /** The trust anchor of a signed zone, a zone file line (a DNSKEY record) for dnsservice.xml's trustAnchors file. */
     public String trustAnchor(String zone) {
         return signedZones.stream().filter(signed -> signed.apex().equals(name(zone))).findFirst()

@@ -23,6 +23,7 @@ import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -40,6 +41,7 @@ final class SignedZone {
     private final DNSKEYRecord key;
     private final PrivateKey privateKey;
     private final SOARecord soa;
+    private final java.util.Set<Name> forged = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private SignedZone(Name apex, DNSKEYRecord key, PrivateKey privateKey, SOARecord soa) {
         this.apex = apex;
@@ -75,6 +77,11 @@ final class SignedZone {
     /** The trust anchor of the zone, as a zone file line (what dnsservice.xml's trustAnchors file holds). */
     String trustAnchor() {
         return key.toString();
+    }
+
+    /** The TLSA records of {@code name} are answered altered after signing: a forgery a validator must refuse. */
+    void forge(Name name) {
+        forged.add(name);
     }
 
     boolean contains(Name name) {
@@ -113,10 +120,22 @@ final class SignedZone {
             }
             return;
         }
-        matching.forEach(record -> response.addRecord(record, Section.ANSWER));
+        Record signature = sign(matching);
+        matching.stream().map(record -> forged.contains(qname) ? altered(record) : record)
+            .forEach(record -> response.addRecord(record, Section.ANSWER));
         if (dnssec) {
-            response.addRecord(sign(matching), Section.ANSWER);
+            response.addRecord(signature, Section.ANSWER);
         }
+    }
+
+    private static Record altered(Record record) {
+        if (!(record instanceof TLSARecord tlsa)) {
+            return record;
+        }
+        byte[] data = tlsa.getCertificateAssociationData().clone();
+        data[0] ^= 1;
+        return new TLSARecord(tlsa.getName(), tlsa.getDClass(), tlsa.getTTL(), tlsa.getCertificateUsage(), tlsa.getSelector(),
+            tlsa.getMatchingType(), data);
     }
 
     private void authority(Message response, List<Record> rrset) {

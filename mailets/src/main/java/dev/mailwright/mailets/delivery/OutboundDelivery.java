@@ -98,7 +98,7 @@ public class OutboundDelivery extends GenericMailet {
             NextHopResolver resolver = new NextHopResolver(dns);
             MtaStsPolicies policies = new MtaStsPolicies(store,
                 new HttpsPolicyFetcher(resolver, trust, duration("mtaStsFetchTimeout", "10s")), dns);
-            NextHops nextHops = new NextHops(resolver, policies, getInitParameter("mtaSts", true));
+            NextHops nextHops = new NextHops(resolver, policies, dns, getInitParameter("mtaSts", true));
             SmtpClient client = new SmtpClient(new SmtpClient.Settings(heloName,
                 getInitParameterAsOptional("bindAddress").map(OutboundDelivery::address),
                 duration("connectTimeout", "30s"), duration("readTimeout", "5m"), trust));

@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 import org.apache.james.core.MailAddress;
 import org.slf4j.Logger;
@@ -66,12 +68,16 @@ public final class SmtpClient {
             if (!clear && connection.supports("STARTTLS")) {
                 SmtpReply starttls = connection.command("STARTTLS");
                 if (starttls.code() == 220) {
-                    CertificateCheck check = settings.trust().newCheck(policy.required());
+                    Verifier check = verifier(policy);
                     try {
-                        SSLSocket socket = connection.startTls(TrustAnchors.context(check), peer.host());
+                        SSLSocket socket = connection.startTls(TrustAnchors.context(check.manager()), peer.host());
                         tlsVersion = socket.getSession().getProtocol();
-                        certificate = check.failure().map(why -> "unverified (" + why + ")").orElse("verified");
+                        certificate = check.verdict();
                     } catch (IOException | GeneralSecurityException e) {
+                        if (policy.level() == TlsPolicy.Level.DANE) {
+                            throw new HopFailure(SmtpReply.local(451, "4.7.5", "DANE: TLS with " + where + " failed: "
+                                + check.verdict()));
+                        }
                         if (policy.required()) {
                             throw new HopFailure(SmtpReply.local(451, "4.7.5", "TLS required but the handshake with "
                                 + where + " failed: " + e.getMessage()));
@@ -95,6 +101,23 @@ public final class SmtpClient {
         } catch (IOException e) {
             throw new HopFailure(SmtpReply.local(451, "4.4.2", "conversation with " + where + " failed: " + e.getMessage()));
         }
+    }
+
+    /** The trust manager of one handshake, and what it concluded (for the trace). */
+    private record Verifier(X509ExtendedTrustManager manager, Supplier<String> verdictSupplier) {
+        String verdict() {
+            return verdictSupplier.get();
+        }
+    }
+
+    private Verifier verifier(TlsPolicy policy) {
+        if (policy.level() == TlsPolicy.Level.DANE) {
+            DaneCheck dane = new DaneCheck(policy.tlsa(), policy.referenceNames());
+            return new Verifier(dane, dane::verdict);
+        }
+        // VERIFY enforces the CA check; MAY records it; ENCRYPT (unusable TLSA records) only records it
+        CertificateCheck check = settings.trust().newCheck(policy.level() == TlsPolicy.Level.VERIFY);
+        return new Verifier(check, () -> check.failure().map(why -> "unverified (" + why + ")").orElse("verified"));
     }
 
     private void authenticate(SmtpConnection connection, Envelope envelope, String where) throws IOException, HopFailure {
