@@ -1,6 +1,7 @@
 package dev.mailwright.mailets.webadmin;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import javax.inject.Inject;
@@ -90,7 +91,7 @@ public class DnsRecordsRoutes implements Routes {
         }
         return json.render(verdicts.stream().map(verdict -> new Checked(verdict.record().purpose(), verdict.record().name(),
             verdict.record().type(), verdict.record().value(), verdict.record().note(),
-            verdict.status().name().toLowerCase().replace('_', '-'), verdict.found(), verdict.problem())).toList());
+            verdict.status().name().toLowerCase(Locale.ROOT).replace('_', '-'), verdict.found(), verdict.problem())).toList());
     }
 
     private String localDomain(String name) throws DomainListException {
