@@ -74,6 +74,8 @@ class DkimSigningIT {
         JsonNode keys = server.admin().getJson("/dkim/org-a.test");
         assertThat(keys).extracting(key -> key.path("algorithm").asText() + " " + key.path("state").asText())
             .containsExactly("rsa active", "ed25519 active");
+        assertThat(server.admin().anonymous().call("GET", "/dkim/org-a.test")).as("keys are for the administrator").isEqualTo(401);
+        assertThat(server.admin().anonymous().call("GET", "/dns/records/org-a.test")).isEqualTo(401);
         Path folder = server.data().resolve("dkim/org-a.test");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("rwx------");
         try (Stream<Path> files = Files.list(folder)) {

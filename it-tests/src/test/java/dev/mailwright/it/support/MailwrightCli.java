@@ -28,6 +28,7 @@ public final class MailwrightCli {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("MAILWRIGHT_WEBADMIN", server.admin().base());
+            builder.environment().put("MAILWRIGHT_DATA", server.data().toString());
             Process process = builder.start();
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
