@@ -18,7 +18,6 @@ import javax.mail.internet.AddressException;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Mail;
@@ -92,8 +91,8 @@ public class DkimSign extends GenericMailet {
                 return;
             }
         }
+        // the mail disposes of the message it replaces (James's MailImpl)
         mail.setMessage(prepended(mail.getName(), fields, bytes));
-        LifecycleUtil.dispose(message);
         LOGGER.debug("DKIM: {} signed for {} ({})", mail.getName(), domain.get(),
             signing.stream().map(DkimKey::selector).toList());
     }
