@@ -179,7 +179,7 @@ public class TransactionLogger implements ProtocolHandlerResultHandler<Response,
         }
         StringBuilder line = new StringBuilder(200).append("smtp outcome=rejected stage=AUTH");
         client(session, line);
-        line.append(" user=").append(user == null ? "-" : quoteIfNeeded(user));
+        line.append(" user=").append(user == null ? "-" : LogValues.quoteIfNeeded(user));
         reply(response, line);
         TRANSACTIONS.info(line.toString());
     }
@@ -197,9 +197,9 @@ public class TransactionLogger implements ProtocolHandlerResultHandler<Response,
             line.append(" id=").append(transaction.mailName);
         }
         client(session, line);
-        Optional.ofNullable(session.getUsername()).ifPresent(user -> line.append(" auth=").append(quoteIfNeeded(user.asString())));
-        line.append(" from=<").append(sender == null ? "" : clean(sender)).append('>');
-        line.append(" to=").append(recipients.isEmpty() ? "-" : "<" + clean(String.join(">,<", recipients)) + ">");
+        Optional.ofNullable(session.getUsername()).ifPresent(user -> line.append(" auth=").append(LogValues.quoteIfNeeded(user.asString())));
+        line.append(" from=<").append(sender == null ? "" : LogValues.clean(sender)).append('>');
+        line.append(" to=").append(recipients.isEmpty() ? "-" : "<" + LogValues.clean(String.join(">,<", recipients)) + ">");
         if (transaction.size >= 0 && "DATA".equals(stage)) {
             line.append(" size=").append(transaction.size);
         }
@@ -210,13 +210,13 @@ public class TransactionLogger implements ProtocolHandlerResultHandler<Response,
     private static void client(SMTPSession session, StringBuilder line) {
         line.append(" client=").append(session.getRemoteAddress().getAddress().getHostAddress());
         session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection)
-            .ifPresent(helo -> line.append(" helo=").append(quoteIfNeeded(helo)));
+            .ifPresent(helo -> line.append(" helo=").append(LogValues.quoteIfNeeded(helo)));
         line.append(" tls=").append(session.isTLSStarted() ? tlsVersion(session) : "no");
     }
 
     private static void reply(Response response, StringBuilder line) {
         line.append(" reply=\"").append(response.getRetCode()).append(' ')
-            .append(clean(String.join(" ", response.getLines().stream()
+            .append(LogValues.clean(String.join(" ", response.getLines().stream()
                 .map(CharSequence::toString)
                 .map(l -> l.startsWith(response.getRetCode()) ? l.substring(response.getRetCode().length()).strip() : l)
                 .toList())).replace('"', '\''))
@@ -225,19 +225,6 @@ public class TransactionLogger implements ProtocolHandlerResultHandler<Response,
 
     private static String tlsVersion(SMTPSession session) {
         return session.getSSLSession().map(ssl -> ssl.getProtocol()).orElse("yes");
-    }
-
-    private static String quoteIfNeeded(String value) {
-        String cleaned = clean(value);
-        return cleaned.isEmpty() || cleaned.contains(" ") || cleaned.contains("\"")
-            ? "\"" + cleaned.replace('"', '\'') + "\"" : cleaned;
-    }
-
-    /** Control characters (a line break in a base64-decoded user name...) become '?'. */
-    static String clean(String value) {
-        StringBuilder cleaned = new StringBuilder(value.length());
-        value.codePoints().forEach(c -> cleaned.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return cleaned.toString();
     }
 
     private static Transaction transaction(SMTPSession session) {
