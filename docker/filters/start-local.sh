@@ -3,6 +3,7 @@
 # (configuration, databases, logs, pid files) under DIR. Used by a server without Docker and by the tests.
 #
 #   docker/filters/start-local.sh DIR [--offline] [--rspamd HOST:PORT] [--controller HOST:PORT] [--clamd HOST:PORT]
+#                                     [--only rspamd|clamd]
 #   docker/filters/stop-local.sh DIR
 #
 # The defaults are the addresses conf/smtpserver.xml and conf/listeners.xml expect: rspamd's scanner on
@@ -21,7 +22,7 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 DIR [--offline] [--rspamd HOST:PORT] [--controller HOST:PORT] [--clamd HOST:PORT]" >&2
+    echo "usage: $0 DIR [--offline] [--rspamd HOST:PORT] [--controller HOST:PORT] [--clamd HOST:PORT] [--only rspamd|clamd]" >&2
     exit 2
 }
 
@@ -32,19 +33,24 @@ OFFLINE=no
 RSPAMD_ADDR=127.0.0.1:11333
 CONTROLLER_ADDR=127.0.0.1:11334
 CLAMD_ADDR=127.0.0.1:3310
+ONLY=
 while [ $# -gt 0 ]; do
     case "$1" in
         --offline) OFFLINE=yes ;;
         --rspamd) RSPAMD_ADDR=${2:?}; shift ;;
         --controller) CONTROLLER_ADDR=${2:?}; shift ;;
         --clamd) CLAMD_ADDR=${2:?}; shift ;;
+        --only) ONLY=${2:?}; shift ;;
         *) usage ;;
     esac
     shift
 done
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+case "$ONLY" in ""|rspamd|clamd) ;; *) usage ;; esac
+want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 for tool in rspamd clamd; do
+    want "$tool" || continue
     command -v "$tool" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
     command -v "$tool" >/dev/null 2>&1 || { echo "$tool is not installed: apt-get install rspamd clamav-daemon" >&2; exit 1; }
 done
@@ -60,8 +66,11 @@ say() {
 port_of() { echo "${1##*:}"; }
 host_of() { echo "${1%:*}"; }
 
-# --- rspamd -----------------------------------------------------------------------------------------------------
 R=$DIR/rspamd
+C=$DIR/clamav
+
+# --- rspamd -----------------------------------------------------------------------------------------------------
+start_rspamd() {
 mkdir -p "$R/conf/local.d" "$R/db" "$R/run" "$R/log"
 cp "$HERE"/rspamd/local.d/* "$R/conf/local.d/"
 if [ "$OFFLINE" = yes ]; then
@@ -80,7 +89,7 @@ export RSPAMD_CONTROLLER_BIND=$CONTROLLER_ADDR
 export RSPAMD_DBDIR=$R/db
 RSPAMD_USER=()
 if [ "$(id -u)" = 0 ]; then
-    if id _rspamd >/dev/null 2>&1; then
+    if can_use _rspamd; then
         chown -R _rspamd:_rspamd "$R"
         RSPAMD_USER=(-u _rspamd -g _rspamd)
     else
@@ -91,9 +100,10 @@ nohup rspamd -f "${RSPAMD_USER[@]}" -c /etc/rspamd/rspamd.conf \
     --var="LOCAL_CONFDIR=$R/conf" --var="DBDIR=$R/db" --var="RUNDIR=$R/run" --var="LOGDIR=$R/log" \
     > "$R/log/rspamd.out" 2>&1 &
 echo $! > "$DIR/rspamd.pid"
+}
 
 # --- clamd ------------------------------------------------------------------------------------------------------
-C=$DIR/clamav
+start_clamd() {
 mkdir -p "$C/db" "$C/tmp"
 DB=/var/lib/clamav
 if ! ls "$DB"/*.cvd "$DB"/*.cld >/dev/null 2>&1; then
@@ -127,12 +137,21 @@ ReadTimeout 30
 CommandReadTimeout 10
 SelfCheck 0
 EOF
-if [ "$(id -u)" = 0 ] && id clamav >/dev/null 2>&1; then
+if [ "$(id -u)" = 0 ] && can_use clamav; then
     chown -R clamav "$C"
     echo "User clamav" >> "$C/clamd.conf"
 fi
 nohup clamd -c "$C/clamd.conf" > "$C/clamd.out" 2>&1 &
 echo $! > "$DIR/clamd.pid"
+}
+
+# As root, each daemon runs as its own Debian user when that user can reach DIR (a private temporary folder,
+# e.g. a test's, may not be reachable: then as root, on loopback only).
+can_use() {
+    id "$1" >/dev/null 2>&1 && command -v runuser >/dev/null 2>&1 && runuser -u "$1" -- test -x "$DIR"
+}
+if want rspamd; then start_rspamd; fi
+if want clamd; then start_clamd; fi
 
 # --- wait until both answer ---------------------------------------------------------------------------------------
 rspamd_up() {
@@ -152,7 +171,7 @@ clamd_up() {
     [ "$reply" = PONG ]
 }
 deadline=$((SECONDS + ${FILTERS_START_TIMEOUT:-120}))
-until rspamd_up; do
+until ! want rspamd || rspamd_up; do
     if ! kill -0 "$(cat "$DIR/rspamd.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
         echo "rspamd did not start; its output ($R/log/rspamd.out):" >&2
         tail -n 20 "$R/log/rspamd.out" >&2
@@ -160,7 +179,7 @@ until rspamd_up; do
     fi
     sleep 0.3
 done
-until clamd_up; do
+until ! want clamd || clamd_up; do
     if ! kill -0 "$(cat "$DIR/clamd.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
         echo "clamd did not start; its output ($C/clamd.out, $C/clamd.log):" >&2
         tail -n 20 "$C/clamd.out" "$C/clamd.log" >&2 2>/dev/null || true
@@ -168,6 +187,10 @@ until clamd_up; do
     fi
     sleep 0.3
 done
-say "rspamd scanner http://$RSPAMD_ADDR, controller http://$CONTROLLER_ADDR (pid $(cat "$DIR/rspamd.pid")$( [ "$OFFLINE" = yes ] && echo ", offline"))"
-say "clamd $CLAMD_ADDR (pid $(cat "$DIR/clamd.pid"))"
+if want rspamd; then
+    say "rspamd scanner http://$RSPAMD_ADDR, controller http://$CONTROLLER_ADDR (pid $(cat "$DIR/rspamd.pid")$( [ "$OFFLINE" = yes ] && echo ", offline"))"
+fi
+if want clamd; then
+    say "clamd $CLAMD_ADDR (pid $(cat "$DIR/clamd.pid"))"
+fi
 say "stop them with: $HERE/stop-local.sh $DIR"
