@@ -14,7 +14,7 @@
 # signature for the EICAR test file, made here (DIR/clamav/db/mailwright-test.ndb), so that the setup can be
 # checked; it says so. That is no protection against real viruses.
 #
-# --offline: rspamd asks no DNS server and fetches nothing (no RBL, URL lists, fuzzy hashes, SPF/DKIM/DMARC of its
+# --offline: rspamd asks no DNS server (or only RSPAMD_NAMESERVER, host:port, if set) and fetches nothing (no RBL, URL lists, fuzzy hashes, SPF/DKIM/DMARC of its
 # own; Mailwright checks SPF, DKIM and DMARC itself), and the GTUBE test patterns for "add header" and "rewrite
 # subject" are on. For the tests and for machines without network; a production filter runs without it.
 #
@@ -79,7 +79,7 @@ if [ "$OFFLINE" = yes ]; then
         echo 'enabled = false;' > "$R/conf/local.d/$module.conf"
     done
     # a resolver that does not exist (a closed local port): whatever still asks gets an immediate failure
-    export RSPAMD_NAMESERVER=127.0.0.1:9
+    export RSPAMD_NAMESERVER=${RSPAMD_NAMESERVER:-127.0.0.1:9}
     export RSPAMD_TEST_PATTERNS=true
     # bayes from the very first learned message, so that the tests can see learning work
     export RSPAMD_MIN_LEARNS=${RSPAMD_MIN_LEARNS:-1}

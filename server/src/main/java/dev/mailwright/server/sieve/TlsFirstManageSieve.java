@@ -1,8 +1,12 @@
 package dev.mailwright.server.sieve;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import org.apache.james.managesieve.api.Session;
 import org.apache.james.managesieve.api.commands.CoreCommands;
 import org.apache.james.managesieve.core.CoreProcessor;
+import org.apache.james.managesieve.transcode.NotEnoughDataException;
 
 /**
  * James's ManageSieve commands, with TLS before authentication (RFC 5804 section 2.1: a server should not allow
@@ -11,6 +15,7 @@ import org.apache.james.managesieve.core.CoreProcessor;
  * clients start TLS first (as RFC 5804 section 1.7 lets a server do).
  */
 public class TlsFirstManageSieve implements CoreCommands {
+    private static final Pattern INITIAL_RESPONSE_LITERAL = Pattern.compile("(\\S+)\\s+\\{(\\d{1,6})\\+?}\\s*(.*)", Pattern.DOTALL);
     static final String ENCRYPT_NEEDED = "NO (ENCRYPT-NEEDED) \"Start TLS (STARTTLS) before AUTHENTICATE\"";
 
     private final CoreProcessor core;
@@ -21,7 +26,26 @@ public class TlsFirstManageSieve implements CoreCommands {
 
     @Override
     public String chooseMechanism(Session session, String mechanism) {
-        return session.isSslEnabled() ? core.chooseMechanism(session, mechanism) : ENCRYPT_NEEDED;
+        if (!session.isSslEnabled()) {
+            return ENCRYPT_NEEDED;
+        }
+        Matcher literal = INITIAL_RESPONSE_LITERAL.matcher(mechanism);
+        if (!literal.matches()) {
+            return core.chooseMechanism(session, mechanism);
+        }
+        // AUTHENTICATE "PLAIN" {44+} CRLF <initial response>: the form sieve-connect and other clients send (RFC 5804
+        // section 2.1); James 3.8.1 would answer the literal marker with a challenge and lose step with the client.
+        // The line handler keeps what it has and calls again with the next line when told there is not enough yet.
+        int length = Integer.parseInt(literal.group(2));
+        String data = literal.group(3).strip();
+        if (data.length() < length) {
+            throw new NotEnoughDataException();
+        }
+        String chosen = core.chooseMechanism(session, literal.group(1));
+        if (session.getState() != Session.State.AUTHENTICATION_IN_PROGRESS) {
+            return chosen;
+        }
+        return core.authenticate(session, data.substring(0, length));
     }
 
     @Override
