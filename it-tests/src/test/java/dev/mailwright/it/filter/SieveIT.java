@@ -81,17 +81,19 @@ class SieveIT {
         List<String> command = new java.util.ArrayList<>(List.of("sieve-connect", "--server", "127.0.0.1",
             "--port", String.valueOf(server.port(4190)), "--user", BOB, "--passwordfd", "0", "--notlsverify", "--noclearauth", "--debug"));
         command.addAll(List.of(action));
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        Path log = Files.createTempFile(directory, "sieve-connect", ".log");
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+            .redirectOutput(log.toFile()).start();
         try (OutputStream in = process.getOutputStream()) {
             in.write("bob-secret\n".getBytes(StandardCharsets.UTF_8));
         }
-        boolean finished = process.waitFor(60, TimeUnit.SECONDS);
+        boolean finished = process.waitFor(30, TimeUnit.SECONDS);
         if (!finished) {
             process.destroyForcibly().waitFor();
         }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String output = Files.readString(log);
+        System.out.println("sieve-connect " + String.join(" ", action) + " -> " + (finished ? "exit " + process.exitValue() : "killed") + "\n" + output);
         assertThat(finished).as("sieve-connect finished: " + output).isTrue();
-        System.out.println("sieve-connect " + String.join(" ", action) + " -> exit " + process.exitValue() + "\n" + output);
         assertThat(process.exitValue()).as(output).isZero();
         return output;
     }

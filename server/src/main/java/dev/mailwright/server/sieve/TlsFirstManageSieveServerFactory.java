@@ -20,7 +20,7 @@ import org.apache.james.user.api.UsersRepository;
 
 /**
  * James's ManageSieve servers ({@code conf/managesieveserver.xml}), with their commands behind
- * {@link TlsFirstManageSieve}. (James's own factory builds its command processor itself, so a binding cannot put
+ * {@link TlsFirstManageSieve} and a STARTTLS without a race ({@link TlsFirstManageSieveServer}). (James's own factory builds its command processor itself, so a binding cannot put
  * anything in front of it.)
  */
 public class TlsFirstManageSieveServerFactory extends AbstractServerFactory {
@@ -42,7 +42,7 @@ public class TlsFirstManageSieveServerFactory extends AbstractServerFactory {
     protected List<AbstractConfigurableAsyncServer> createServers(HierarchicalConfiguration<ImmutableNode> configuration) throws Exception {
         List<AbstractConfigurableAsyncServer> servers = new ArrayList<>();
         for (HierarchicalConfiguration<ImmutableNode> serverConfiguration : configuration.configurationsAt("managesieveserver")) {
-            ManageSieveServer server = new ManageSieveServer(MAX_LINE_LENGTH, processor);
+            ManageSieveServer server = new TlsFirstManageSieveServer(MAX_LINE_LENGTH, processor);
             server.setFileSystem(fileSystem);
             server.configure(serverConfiguration);
             servers.add(server);
