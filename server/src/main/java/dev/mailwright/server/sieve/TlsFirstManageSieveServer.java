@@ -12,13 +12,17 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 
 /**
  * James's ManageSieve server with a working STARTTLS. In James 3.8.1 the server writes its {@code OK} to STARTTLS
  * and only then puts TLS into the connection; a client that starts its handshake at once (sieve-connect on
  * loopback does) is often faster, its handshake reaches the line decoder, which takes it for commands injected after
  * STARTTLS and drops the connection. Here TLS is in place before the {@code OK} is written (the TLS handler lets that
- * one clear-text reply through), so the handshake can only arrive where it belongs.
+ * one clear-text reply through), so the handshake can only arrive where it belongs. And the line decoder's
+ * "STARTTLS in flight" mark (its STARTTLS command injection guard) is cleared once TLS is in place: James 3.8.1's
+ * ManageSieve never clears it (the guard looks for its session under a name ManageSieve does not use), so without
+ * this every command after STARTTLS is taken for an injection and the connection dropped.
  */
 public class TlsFirstManageSieveServer extends ManageSieveServer {
     private final ManageSieveProcessor processor;
@@ -38,6 +42,8 @@ public class TlsFirstManageSieveServer extends ManageSieveServer {
     @ChannelHandler.Sharable
     static final class StartTlsHandler extends ManageSieveChannelUpstreamHandler {
         private static final String SSL_HANDLER = "sslHandler";
+        /** The mark of James's {@code AllButStartTlsLineBasedChannelHandler}. */
+        private static final AttributeKey<Object> START_TLS_IN_FLIGHT = AttributeKey.valueOf("startTlsInFlight");
 
         private final ManageSieveProcessor processor;
         private final Encryption secure;
@@ -71,6 +77,7 @@ public class TlsFirstManageSieveServer extends ManageSieveServer {
                 // TLS first (letting the one clear-text OK through), then the OK
                 ctx.channel().pipeline().addFirst(SSL_HANDLER, new SslHandler(secure.sslHandler().engine(), true));
                 writer.stopDetectingCommandInjection();
+                ctx.channel().attr(START_TLS_IN_FLIGHT).set(false);
                 session.setSslEnabled(true);
                 session.setState(Session.State.UNAUTHENTICATED);
             }
