@@ -193,7 +193,14 @@ final class VacationResponder implements MailAction {
 
     private MimeMessage replyMessage(MimeMessage original, MailAddress user, MailAddress sender, ActionVacation vacation)
         throws MessagingException {
-        MimeMessage reply = new MimeMessage(Session.getInstance(new java.util.Properties()));
+        // its id names the user's domain (javax.mail would name the local host), whenever the message is saved
+        String id = "<" + java.util.UUID.randomUUID() + ".vacation@" + user.getDomain().asString() + ">";
+        MimeMessage reply = new MimeMessage(Session.getInstance(new java.util.Properties())) {
+            @Override
+            protected void updateMessageID() throws MessagingException {
+                setHeader("Message-ID", id);
+            }
+        };
         Address from = vacation.getFrom() != null && !vacation.getFrom().isBlank()
             ? new InternetAddress(vacation.getFrom())
             : user.toInternetAddress().orElseThrow(() -> new MessagingException("no address for " + user.asString()));

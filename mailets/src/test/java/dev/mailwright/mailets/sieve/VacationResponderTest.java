@@ -69,6 +69,7 @@ class VacationResponderTest {
         MimeMessage message = reply.getMessage();
         assertThat(message.getHeader("Auto-Submitted")[0]).startsWith("auto-replied");
         assertThat(message.getHeader("In-Reply-To")[0]).isEqualTo("<m1@other.test>");
+        assertThat(message.getMessageID()).endsWith(".vacation@example.test>");
         assertThat(message.getSubject()).isEqualTo("Auto: Project");
         assertThat(message.getFrom()[0].toString()).isEqualTo(BOB);
         assertThat(message.getContent().toString()).contains("I am away until Monday.");
