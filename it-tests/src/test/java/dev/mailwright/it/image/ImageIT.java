@@ -87,8 +87,8 @@ class ImageIT {
             "curl -s -o /dev/null --max-time 5 http://$(hostname -i | cut -d' ' -f1):8000/healthcheck");
         assertThat(fromTheNetwork.getExitCode()).as("curl exit code 7: connection refused").isEqualTo(7);
         assertThat(server.getContainerInfo().getConfig().getExposedPorts())
-            .as("the image exposes the mail ports, not WebAdmin")
-            .extracting(ExposedPort::getPort).containsExactlyInAnyOrder(25, 465, 587, 143, 993);
+            .as("the image exposes the mail ports and ManageSieve, not WebAdmin")
+            .extracting(ExposedPort::getPort).containsExactlyInAnyOrder(25, 465, 587, 143, 993, 4190);
     }
 
     @Test
