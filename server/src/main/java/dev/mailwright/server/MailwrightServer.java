@@ -25,6 +25,7 @@ import dev.mailwright.server.modules.DnsModule;
 import dev.mailwright.server.modules.ProvisioningModule;
 import dev.mailwright.server.modules.ServerBasicsModule;
 import dev.mailwright.server.modules.ServerVariables;
+import dev.mailwright.server.smtp.SmtpServerModule;
 import dev.mailwright.server.spool.MailSpoolerModule;
 import dev.mailwright.server.startup.ConfigFiles;
 import dev.mailwright.server.startup.ListenerCheck;
@@ -77,7 +78,7 @@ public final class MailwrightServer {
         GuiceJamesServer james = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(MailwrightModules.ALL, new ProvisioningModule(provisioning))
             .overrideWith(new ServerBasicsModule(variables), new DnsModule(), new WebAdminSecurityModule(), new ImapServerModule(),
-                new MailSpoolerModule())
+                new SmtpServerModule(), new MailSpoolerModule())
             .overrideWith(overrides);
         return new MailwrightServer(configuration, james);
     }

@@ -80,6 +80,25 @@ class PoisonMailIT {
     }
 
     @Test
+    @Order(1)
+    void aBareCarriageReturnInDataIsRefused() {
+        for (String smuggled : List.of("\r.\r\n", "\r\n.\r", "\r.\r")) {
+            try (SmtpClient client = SmtpClient.connectFrom(SmtpClient.OUTSIDE, server.port(25))) {
+                client.ehlo("mx.outside.test");
+                assertThat(client.mailFrom("someone@outside.test").code()).isEqualTo(250);
+                assertThat(client.rcptTo("bob@example.test").code()).isEqualTo(250);
+                assertThat(client.command("DATA").code()).isEqualTo(354);
+                client.write("Subject: smuggling\r\n\r\nfirst" + smuggled + "MAIL FROM:<x@outside.test>\r\nsecond\r\n.\r\n");
+                Reply reply = client.readReply();
+                assertThat(reply.text()).as("bare CR as %s", smuggled.replace("\r", "CR").replace("\n", "LF"))
+                    .startsWith("554 5.6.0");
+                assertThat(client.command("NOOP").code()).as("one answer per DATA").isEqualTo(250);
+            }
+        }
+        assertThat(server.admin().queueSize("spool")).isZero();
+    }
+
+    @Test
     @Order(2)
     void aMessageNested100LevelsIsDeliveredAndItsStructureReadable() {
         assertThat(send(nested(100, "hundred levels")).code()).isEqualTo(250);

@@ -49,7 +49,8 @@ import reactor.core.publisher.Flux;
  * <p>What this one guarantees:
  * <ul>
  *   <li>any {@link Throwable} of a mail's processing is handled ({@link SpoolFailure}): queued again with a failure
- *       count, or kept in the error repository ({@code <errorRepository>}) with the reason as error message;</li>
+ *       count after a growing delay, or kept in the error repository ({@code <errorRepository>}) with the reason as
+ *       error message;</li>
  *   <li>a clean stop waits up to {@code <stopGrace>} (default 5 s) for the mails being processed, never interrupts
  *       them, and acknowledges nothing that ends later: those mails stay in the spool and are processed again at the
  *       next start (at least once, never lost);</li>
@@ -229,9 +230,11 @@ public class MailSpooler extends JamesMailSpooler {
             .orElse(0) + 1;
         try {
             if (SpoolFailure.decide(failure, failures, MAX_FAILURES) == SpoolFailure.RETRY) {
-                LOGGER.error("Processing mail {} failed ({} time(s)); it is queued again", mail.getName(), failures, failure);
+                Duration delay = SpoolFailure.retryDelay(failures);
+                LOGGER.error("Processing mail {} failed ({} time(s)); it is processed again in {}", mail.getName(), failures,
+                    delay, failure);
                 mail.setAttribute(new Attribute(MAIL_PROCESSING_ERROR_COUNT, AttributeValue.of(failures)));
-                queue.enQueue(mail);
+                queue.enQueue(mail, delay);
             } else {
                 LOGGER.error("Processing mail {} failed ({} time(s)): {}; it is kept in {}", mail.getName(), failures,
                     failure, configuration.getErrorRepositoryURL().asString(), failure instanceof StackOverflowError ? null : failure);
