@@ -24,6 +24,7 @@ trap 'docker/filters/stop-local.sh "$FILTERS"' EXIT
 
 # the benchmark's WebAdmin calls (provisioning, message counts) go without the administrator's token
 NO_WEBADMIN_AUTH='webadmin.properties:(?m)^jwt.enabled=true$:jwt.enabled=false'
+NO_WEBADMIN_KEY='webadmin.properties:(?m)^jwt.publickeypem.url=.*$:'
 
 RSPAMD_NAMESERVER=127.0.0.1:5354 docker/filters/start-local.sh "$FILTERS" --offline
 
@@ -49,7 +50,7 @@ echo "== filters on (shipped configuration)"
 ticks_before=$(filter_ticks)
 scanned_before=$(scanned)
 bench/run --peers mailwright --scenarios inbound --quick --msgs "$MSGS" --reps "$REPS" --warmup 500 \
-    --conf-edit "$NO_WEBADMIN_AUTH" --out "bench/results/$STAMP-filters-on.jsonl"
+    --conf-edit "$NO_WEBADMIN_AUTH" --conf-edit "$NO_WEBADMIN_KEY" --out "bench/results/$STAMP-filters-on.jsonl"
 ticks=$(( $(filter_ticks) - ticks_before ))
 count=$(( $(scanned) - scanned_before ))
 
@@ -57,7 +58,7 @@ echo "== filters off (empty rspamdUrl and clamdAddress)"
 bench/run --peers mailwright --scenarios inbound --quick --msgs "$MSGS" --reps "$REPS" --warmup 500 \
     --conf-edit 'smtpserver.xml:<rspamdUrl>[^<]*</rspamdUrl>:<rspamdUrl></rspamdUrl>' \
     --conf-edit 'smtpserver.xml:<clamdAddress>[^<]*</clamdAddress>:<clamdAddress></clamdAddress>' \
-    --conf-edit "$NO_WEBADMIN_AUTH" \
+    --conf-edit "$NO_WEBADMIN_AUTH" --conf-edit "$NO_WEBADMIN_KEY" \
     --out "bench/results/$STAMP-filters-off.jsonl"
 
 hz=$(getconf CLK_TCK)
