@@ -175,6 +175,7 @@ until ! want rspamd || rspamd_up; do
     if ! kill -0 "$(cat "$DIR/rspamd.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
         echo "rspamd did not start; its output ($R/log/rspamd.out):" >&2
         tail -n 20 "$R/log/rspamd.out" >&2
+        "$HERE/stop-local.sh" "$DIR" >/dev/null 2>&1 || true
         exit 1
     fi
     sleep 0.3
@@ -183,6 +184,8 @@ until ! want clamd || clamd_up; do
     if ! kill -0 "$(cat "$DIR/clamd.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
         echo "clamd did not start; its output ($C/clamd.out, $C/clamd.log):" >&2
         tail -n 20 "$C/clamd.out" "$C/clamd.log" >&2 2>/dev/null || true
+        # nothing left running: a half-started pair would hold its ports
+        "$HERE/stop-local.sh" "$DIR" >/dev/null 2>&1 || true
         exit 1
     fi
     sleep 0.3

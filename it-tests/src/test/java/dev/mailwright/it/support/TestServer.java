@@ -84,7 +84,18 @@ public final class TestServer implements AutoCloseable {
         edit("webadmin.properties", "(?m)^port=\\d+$", "port=" + webadminPort);
         writeConf("dnsservice.xml", "<dnsservice><servers><server>" + dns.address() + "</server></servers>"
             + "<autodiscover>false</autodiscover><authoritative>false</authoritative><maxcachesize>50000</maxcachesize>"
-            + "<timeout>2000</timeout><setAsDNSJavaDefault>true</setAsDNSJavaDefault></dnsservice>");
+            + "<timeout>2000</timeout></dnsservice>");
+    }
+
+    /** DNSSEC validation by the server itself (dnsjava's validating resolver) with these trust anchors (DS or DNSKEY lines). */
+    public TestServer dnssec(String... trustAnchors) {
+        Path anchors = conf.resolve("trust-anchors.txt");
+        try {
+            Files.writeString(anchors, String.join("\n", trustAnchors) + "\n", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return edit("dnsservice.xml", "</dnsservice>", "<dnssec>validate</dnssec><trustAnchors>" + anchors + "</trustAnchors></dnsservice>");
     }
 
     /** Replaces {@code regex} in a copied configuration file; fails if it does not occur (the test would be wrong). */
