@@ -26,6 +26,7 @@ import com.google.inject.Module;
 import com.google.inject.util.Modules;
 
 import dev.mailwright.server.modules.ActiveMqQueueModule;
+import dev.mailwright.server.modules.ContentFiltersModule;
 import dev.mailwright.server.modules.DkimModule;
 import dev.mailwright.server.modules.JpaDataModule;
 import dev.mailwright.server.modules.JpaMailboxModule;
@@ -59,7 +60,8 @@ public final class MailwrightModules {
         new ProtocolHandlerModule(),
         new SMTPServerModule(),
         new IMAPServerModule(),
-        new LMTPServerModule());
+        new LMTPServerModule(),
+        new ContentFiltersModule());
 
     public static final Module ADMINISTRATION = Modules.combine(
         new WebAdminServerModule(),

@@ -65,7 +65,7 @@ public final class TestServer implements AutoCloseable {
                 Files.copy(file, conf.resolve(file.getFileName()));
             }
         }
-        for (String name : new String[] {"smtpserver.xml", "imapserver.xml", "lmtpserver.xml"}) {
+        for (String name : new String[] {"smtpserver.xml", "imapserver.xml", "lmtpserver.xml", "managesieveserver.xml"}) {
             Path file = conf.resolve(name);
             String text = Files.readString(file);
             Matcher matcher = BIND.matcher(text);
@@ -78,6 +78,8 @@ public final class TestServer implements AutoCloseable {
             matcher.appendTail(rewritten);
             Files.writeString(file, rewritten.toString());
         }
+        // no content filters unless a test asks for them (contentFilters): as the image without filter containers
+        contentFilters("", "", "");
         webadminPort = FreePorts.next();
         edit("webadmin.properties", "(?m)^port=\\d+$", "port=" + webadminPort);
         writeConf("dnsservice.xml", "<dnsservice><servers><server>" + dns.address() + "</server></servers>"
@@ -110,6 +112,17 @@ public final class TestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Points the content filters at the given rspamd scanner and controller URLs and clamd address (e.g. from
+     * {@link ContentFilters}); empty strings turn them off, as the copied configuration starts.
+     */
+    public TestServer contentFilters(String rspamdUrl, String controllerUrl, String clamdAddress) {
+        edit("smtpserver.xml", "<rspamdUrl>[^<]*</rspamdUrl>", "<rspamdUrl>" + Matcher.quoteReplacement(rspamdUrl) + "</rspamdUrl>");
+        edit("smtpserver.xml", "<clamdAddress>[^<]*</clamdAddress>", "<clamdAddress>" + Matcher.quoteReplacement(clamdAddress) + "</clamdAddress>");
+        return edit("listeners.xml", "<rspamdControllerUrl>[^<]*</rspamdControllerUrl>",
+            "<rspamdControllerUrl>" + Matcher.quoteReplacement(controllerUrl) + "</rspamdControllerUrl>");
     }
 
     public TestServer writeConf(String file, String content) {
