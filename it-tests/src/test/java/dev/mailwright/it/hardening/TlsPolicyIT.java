@@ -98,7 +98,9 @@ class TlsPolicyIT {
         } finally {
             root.detachAppender(events);
         }
-        assertThat(events.list).filteredOn(event -> event.getFormattedMessage().contains("tls failed")).hasSize(2)
+        // the other test's refused handshakes may log while this one runs: count the plain-text ones
+        assertThat(events.list).filteredOn(event -> event.getFormattedMessage().contains("tls failed")
+                && event.getFormattedMessage().contains("not an SSL/TLS record")).hasSize(2)
             .allSatisfy(event -> assertThat(event.getLevel()).isEqualTo(Level.INFO));
         assertThat(events.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
     }
