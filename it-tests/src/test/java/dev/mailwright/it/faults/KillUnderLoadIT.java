@@ -111,6 +111,9 @@ class KillUnderLoadIT {
         System.out.println("KillUnderLoadIT acknowledged " + accepted.size() + ", stored of them " + (accepted.size() - missing.size())
             + ", sent without answer " + unanswered.size() + " of which stored " + unansweredStored
             + "; missing " + missing.size() + ", duplicated " + duplicated.size() + ", unexpected " + unexpected.size());
+        String log = server.logText();
+        System.out.println("KillUnderLoadIT after the restart: " + log.lines().filter(line -> line.contains("were being processed when")).findFirst().orElse("no in-flight mail")
+            + "; recipients skipped as already delivered: " + log.lines().filter(line -> line.contains("not delivered again")).count());
         assertThat(missing).as("acknowledged (250) but not delivered").isEmpty();
         assertThat(duplicated).as("delivered more than once").isEmpty();
         assertThat(unexpected).as("in a mailbox but never acknowledged nor sent whole").isEmpty();
@@ -124,8 +127,15 @@ class KillUnderLoadIT {
         long stableSince = System.nanoTime();
         long last = -1;
         while (System.nanoTime() < deadline) {
-            long count = USERS.stream().mapToLong(user -> server.admin().messageCount(user, "INBOX")).sum();
-            long spool = server.admin().queueSize("spool");
+            long count;
+            long spool;
+            try {
+                count = USERS.stream().mapToLong(user -> server.admin().messageCount(user, "INBOX")).sum();
+                spool = server.admin().queueSize("spool");
+            } catch (IllegalStateException slow) {
+                System.out.println("KillUnderLoadIT: WebAdmin did not answer (" + slow.getMessage() + "); the server's threads:\n" + server.threadDump());
+                continue;
+            }
             if (count != last) {
                 last = count;
                 stableSince = System.nanoTime();
@@ -134,6 +144,9 @@ class KillUnderLoadIT {
                 break;
             }
             sleep(500);
+        }
+        if (System.nanoTime() >= deadline) {
+            System.out.println("KillUnderLoadIT: not drained within 3 minutes; the server's threads:\n" + server.threadDump());
         }
         Map<String, Integer> found = new HashMap<>();
         for (String user : USERS) {

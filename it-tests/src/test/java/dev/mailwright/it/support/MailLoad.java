@@ -163,6 +163,14 @@ public final class MailLoad {
         if (subject != null) {
             refusedSubjects.add(subject);
         }
+        if (reply.code() >= 400 && reply.code() < 500) {
+            // as a real client: a temporary refusal is not followed by the next message at once
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void pause() {

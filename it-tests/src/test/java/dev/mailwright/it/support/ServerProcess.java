@@ -31,6 +31,7 @@ public final class ServerProcess implements AutoCloseable {
     private Process process;
     private Path log;
     private int starts;
+    private String name = "server";
 
     private ServerProcess(TestServer layout, Path root) {
         this.layout = layout;
@@ -39,7 +40,9 @@ public final class ServerProcess implements AutoCloseable {
 
     /** A server in {@code root} (empty or absent) resolving names through {@code dns}; not started. */
     public static ServerProcess create(Path root, DnsServer dns) {
-        return new ServerProcess(TestServer.create(root, dns), root);
+        ServerProcess server = new ServerProcess(TestServer.create(root, dns), root);
+        server.name = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass().getSimpleName();
+        return server;
     }
 
     /** The configuration and ports ({@code edit}, {@code fastRetries}, {@code port(25)}, {@code admin()}...). */
@@ -205,9 +208,41 @@ public final class ServerProcess implements AutoCloseable {
         return layout.data();
     }
 
+    /** The JVM's heap: size, committed and used ({@code jcmd PID GC.heap_info}), on one line. */
+    public String heapInfo() {
+        if (!isAlive()) {
+            return "(not running)";
+        }
+        return Commands.run(List.of("jcmd", String.valueOf(pid()), "GC.heap_info")).output().lines()
+            .filter(line -> line.contains("total") || line.contains("Metaspace")).map(String::strip)
+            .reduce((a, b) -> a + "; " + b).orElse("");
+    }
+
+    /** The server's threads ({@code jcmd PID Thread.print}), for a test that waited in vain. */
+    public String threadDump() {
+        if (!isAlive()) {
+            return "(not running)";
+        }
+        return Commands.run(List.of("jcmd", String.valueOf(pid()), "Thread.print")).output();
+    }
+
+    /**
+     * Stops the server and keeps its console of every run in {@code it-tests/target/server-logs/<root>.log}
+     * (the test's folder is deleted afterwards).
+     */
     @Override
     public void close() {
         stop();
+        String folder = System.getProperty("mailwright.server.logs");
+        if (folder != null && starts > 0) {
+            try {
+                Path target = Path.of(folder);
+                Files.createDirectories(target);
+                Files.writeString(target.resolve(name + ".log"), allLogs());
+            } catch (IOException e) {
+                System.err.println("cannot keep the server's log: " + e);
+            }
+        }
     }
 
     private boolean waitFor(Duration timeout) {
