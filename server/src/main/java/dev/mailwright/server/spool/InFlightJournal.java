@@ -63,6 +63,11 @@ final class InFlightJournal {
         }
     }
 
+    /** The spool could not acknowledge {@code name}: it comes back, and may have been delivered already. */
+    void notAcknowledged(String name) {
+        leftOver.add(encode(name));
+    }
+
     /** After the spool acknowledged {@code name}. */
     void end(String name) {
         leftOver.remove(encode(name));

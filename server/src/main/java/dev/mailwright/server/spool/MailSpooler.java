@@ -234,8 +234,14 @@ public class MailSpooler extends JamesMailSpooler {
             LOGGER.warn("Mail {} finished after the spooler stopped; it stays in the spool for the next start", mail.getName());
             return;
         }
+        acknowledge(item, mail.getName());
+    }
+
+    private void acknowledge(MailQueueItem item, String name) {
         if (done(item, CompletionStatus.SUCCESS)) {
-            journal.end(mail.getName());
+            journal.end(name);
+        } else {
+            journal.notAcknowledged(name);
         }
     }
 
@@ -260,9 +266,7 @@ public class MailSpooler extends JamesMailSpooler {
                 mail.setErrorMessage("Processing failed: " + failure);
                 errorRepository.store(mail);
             }
-            if (done(item, CompletionStatus.SUCCESS)) {
-                journal.end(mail.getName());
-            }
+            acknowledge(item, mail.getName());
         } catch (Throwable cannotHandle) {
             // neither queued again nor kept: leave it in the spool, it will be taken again
             LOGGER.error("Mail {} could not be queued again nor kept ({}); it stays in the spool", mail.getName(), cannotHandle.toString());
