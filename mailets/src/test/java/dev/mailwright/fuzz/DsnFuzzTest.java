@@ -28,7 +28,7 @@ import dev.mailwright.mailets.delivery.SmtpReply;
 class DsnFuzzTest {
 
     /** A DSN about any message with any remote reply is built and can be written out. */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void dsnOfAnyMessage(FuzzedDataProvider data) throws Exception {
         int code = data.consumeInt(200, 599);
         List<String> lines = new ArrayList<>();

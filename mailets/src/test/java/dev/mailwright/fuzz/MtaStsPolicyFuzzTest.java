@@ -8,7 +8,7 @@ import dev.mailwright.mailets.delivery.MtaStsPolicy;
 /** Fuzz test, see docs/hardening.md (Fuzzing). */
 class MtaStsPolicyFuzzTest {
     /** An MTA-STS policy body from any web server: a policy or IllegalArgumentException; a policy answers for any MX. */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void mtaStsPolicy(FuzzedDataProvider data) {
         String mx = data.consumeString(100);
         MtaStsPolicy policy;

@@ -10,7 +10,7 @@ import dev.mailwright.mailets.routing.Route;
 /** Fuzz test, see docs/hardening.md (Fuzzing). */
 class RouteTextFuzzTest {
     /** A route written by hand: parsed or refused with IllegalArgumentException, and its text reads back the same. */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void routeText(FuzzedDataProvider data) {
         String to = data.consumeString(200);
         Map<String, String> options = data.consumeBoolean() ? Map.of("tls", data.consumeString(20)) : Map.of();

@@ -29,7 +29,7 @@ class AuthenticationResultsFuzzTest {
      * Any message: its author domains are read, DMARC is evaluated for each, and the Authentication-Results field
      * is put on top. The field may never carry a line break of its own (header injection) beyond the folding we write.
      */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void authenticationResultsOfAnyMessage(byte[] raw) throws IOException {
         MimeMessage message;
         List<String> domains;

@@ -23,7 +23,7 @@ class BareCarriageReturnFuzzTest {
      * DATA lines: a message is refused (554 5.6.0) exactly when a line has a carriage return that does not end it,
      * and every line is passed on unchanged.
      */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void bareCarriageReturn(FuzzedDataProvider data) {
         BareCarriageReturnHook hook = new BareCarriageReturnHook();
         FakeSession session = new FakeSession("192.0.2.1");

@@ -19,7 +19,7 @@ import dev.mailwright.smtp.dns.DnsAnswer;
 /** Fuzz test, see docs/hardening.md (Fuzzing). */
 class DmarcRecordFuzzTest {
     /** A DMARC record as DNS could give it, evaluated for an author domain: a result, whatever the text. */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void dmarcRecordFromDns(FuzzedDataProvider data) {
         String domain = data.consumeString(80);
         String record = data.consumeRemainingAsString();

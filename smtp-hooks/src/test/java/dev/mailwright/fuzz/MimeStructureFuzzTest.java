@@ -12,7 +12,7 @@ class MimeStructureFuzzTest {
     private static final MimeStructure STRUCTURE = new MimeStructure(100, 1000);
 
     /** The structure check answers for any message (a violation or none), without running deep into the stack. */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void mimeStructure(byte[] raw) {
         try {
             STRUCTURE.violation(new ByteArrayInputStream(raw));
