@@ -242,7 +242,7 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     /** The test server's certificate is self-signed: trust it (these tests are about SMTP, not PKI). */
-    static final X509TrustManager TRUST_ALL = new X509TrustManager() {
+    public static final X509TrustManager TRUST_ALL = new X509TrustManager() {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
         }

@@ -23,6 +23,7 @@ import dev.mailwright.server.protocols.ConnectionSlots;
 import dev.mailwright.server.protocols.IdleTimeout;
 import dev.mailwright.server.protocols.SlotLimits;
 import dev.mailwright.server.protocols.SlotSettings;
+import dev.mailwright.server.protocols.TlsFailures;
 
 import io.netty.channel.Channel;
 
@@ -63,9 +64,11 @@ public class MailwrightImapServer extends IMAPServer {
     protected ChannelHandlerFactory createFrameHandlerFactory() {
         slots = new ConnectionSlots("imap", slotLimits, InetAddress::isLoopbackAddress, reason -> "* BYE " + capitalized(reason));
         ChannelHandlerFactory framer = super.createFrameHandlerFactory();
+        TlsFailures tlsFailures = new TlsFailures("imap");
         return pipeline -> {
             if (pipeline.get(ImapLiteralGuard.NAME) == null) {
                 Channel channel = pipeline.channel();
+                pipeline.addLast(TlsFailures.NAME, tlsFailures);
                 pipeline.addLast(ConnectionSlots.NAME, slots);
                 pipeline.addLast(IdleTimeout.NAME, new IdleTimeout("imap", () -> loginTimeout(channel),
                     "* BYE Autologout; no login within the time allowed"));

@@ -22,11 +22,13 @@ import dev.mailwright.server.protocols.KnownClients;
 import dev.mailwright.server.protocols.LineTooLong;
 import dev.mailwright.server.protocols.SlotLimits;
 import dev.mailwright.server.protocols.SlotSettings;
+import dev.mailwright.server.protocols.TlsFailures;
 
 /**
  * James's SMTP server with Mailwright's connection handling in its pipeline, in front of the line framer:
  * {@link ConnectionSlots} (connection limits answered with {@code 421 4.7.0}, a reserve for known clients),
- * {@link IdleTimeout} ({@code 421 4.4.2} after {@code connectiontimeout}, 10 s under stress) and, after the framer,
+ * {@link IdleTimeout} ({@code 421 4.4.2} after {@code connectiontimeout}, 10 s under stress), {@link TlsFailures}
+ * (one log line per failed handshake) and, after the framer,
  * {@link LineTooLong} (one answer to an over-long line). James's own limit and idle handlers are turned off: they
  * close without an answer, and the idle one only after twice the time.
  */
@@ -80,7 +82,9 @@ public class MailwrightSmtpServer extends SMTPServer {
         String hostName = getHelloName();
         slots = new ConnectionSlots("smtp", slotLimits, this::isKnown, reason -> "421 4.7.0 " + hostName + " Error: " + reason);
         ChannelHandlerFactory framer = new AllButStartTlsLineChannelHandlerFactory("starttls", maxLineLength);
+        TlsFailures tlsFailures = new TlsFailures("smtp");
         return pipeline -> {
+            pipeline.addLast(TlsFailures.NAME, tlsFailures);
             pipeline.addLast(ConnectionSlots.NAME, slots);
             pipeline.addLast(IdleTimeout.NAME, new IdleTimeout("smtp", () -> Optional.of(slotLimits.idleTimeout(slots.total()))
                 .filter(timeout -> !timeout.isZero()), "421 4.4.2 " + hostName + " Error: timeout exceeded"));

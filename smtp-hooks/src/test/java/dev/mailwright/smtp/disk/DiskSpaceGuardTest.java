@@ -2,12 +2,8 @@ package dev.mailwright.smtp.disk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.core.MaybeSender;
@@ -15,26 +11,12 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.junit.jupiter.api.Test;
 
 import dev.mailwright.smtp.testing.FakeSession;
+import dev.mailwright.smtp.testing.TestClock;
 
 class DiskSpaceGuardTest {
     private final AtomicLong free = new AtomicLong(Long.MAX_VALUE);
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T00:00:00Z"));
-    private final DiskSpaceGuard guard = new DiskSpaceGuard(new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }, folder -> free.get());
+    private final TestClock clock = new TestClock();
+    private final DiskSpaceGuard guard = new DiskSpaceGuard(clock, folder -> free.get());
 
     private HookResult mailFrom() {
         return guard.doMail(new FakeSession("192.0.2.1"), MaybeSender.nullSender());
@@ -66,7 +48,7 @@ class DiskSpaceGuardTest {
 
         free.set(500L * 1024 * 1024);
         assertThat(mailFrom().getSmtpRetCode()).as("read at most once a second").isEqualTo("452");
-        now.set(now.get().plusSeconds(2));
+        clock.advance(Duration.ofSeconds(2));
         assertThat(mailFrom()).isEqualTo(HookResult.DECLINED);
     }
 }
