@@ -36,7 +36,7 @@ public class RewriteTableAvailable extends GenericMailet {
                 // a recipient rewritten to an error: James's mailet answers for it
             } catch (RecipientRewriteTableException | RuntimeException unavailable) {
                 throw new MessagingException("aliases and forwards cannot be read now (" + unavailable.getMessage()
-                    + "); the mail is processed again later", unavailable instanceof Exception e ? e : null);
+                    + "); the mail is processed again later", unavailable);
             }
         }
     }
