@@ -64,8 +64,9 @@ class PostgresOutageIT {
 
     @Test
     void whileTheDatabaseIsDownClientsAreToldToComeBackAndNothingIsLostOrDuplicated() throws Exception {
-        MailLoad load = MailLoad.start(server.port(25), "127.0.0.1", "pg", 4, 1000,
-            connection -> USERS.get(connection % USERS.size()), 2048, true);
+        // 2 clients, 10 messages a second in all: a few hundred messages cross the outage
+        MailLoad load = MailLoad.start(server.port(25), "127.0.0.1", "pg", 2, 2000,
+            connection -> USERS.get(connection % USERS.size()), 2048, true).pauseBetweenMessages(Duration.ofMillis(200));
         awaitAccepted(load, 50);
         int acceptedBefore = load.acceptedCount();
         Map<String, Integer> refusalsBefore = load.refusals();

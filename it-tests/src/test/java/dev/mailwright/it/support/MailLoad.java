@@ -33,6 +33,7 @@ public final class MailLoad {
     private final IntFunction<String> recipientOfConnection;
     private final int bodyBytes;
     private final boolean reconnect;
+    private volatile long pauseMillis;
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
     private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
@@ -66,6 +67,12 @@ public final class MailLoad {
         return load;
     }
 
+    /** Each client waits this long after each message (a load of a known rate); none by default. */
+    public MailLoad pauseBetweenMessages(java.time.Duration pause) {
+        this.pauseMillis = pause.toMillis();
+        return this;
+    }
+
     public static String subject(String tag, int connection, int n) {
         return tag + "-" + connection + "-" + n;
     }
@@ -95,8 +102,14 @@ public final class MailLoad {
                 while (next < perConnection && !stopped) {
                     String subject = subject(tag, connection, next);
                     next = send(client, subject, recipient) ? next + 1 : next;
+                    if (pauseMillis > 0) {
+                        Thread.sleep(pauseMillis);
+                    }
                 }
                 client.quit();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (RuntimeException broken) {
                 // the connection broke (server killed, restarted, disconnected): a message that was sent whole is
                 // not sent again (it may be stored), the others are
