@@ -207,6 +207,7 @@ public class MailSpooler extends JamesMailSpooler {
             mail.removeAttribute(DeliverOnce.PROCESSED_BEFORE);
         }
         List<MailAddress> originalRecipients = ImmutableList.copyOf(mail.getRecipients());
+        String originalState = mail.getState();
         TimeMetric timer = metricFactory.timer(SPOOL_PROCESSING);
         inFlight.incrementAndGet();
         try {
@@ -218,7 +219,12 @@ public class MailSpooler extends JamesMailSpooler {
                     mail.getName());
                 return;
             }
+            // processed again from where it started: a mail that failed in local-delivery and was retried from
+            // there met the next failure in James's error processor, and stayed in the error path for good
+            // (PostgresOutageIT: mails kept in the spool after the database was back)
             mail.setRecipients(originalRecipients);
+            mail.setState(originalState);
+            mail.setErrorMessage(null);
             handleFailure(item, mail, failure);
         } finally {
             inFlight.decrementAndGet();
@@ -263,7 +269,7 @@ public class MailSpooler extends JamesMailSpooler {
             } else {
                 LOGGER.error("Processing mail {} failed ({} time(s)): {}; it is kept in {}", mail.getName(), failures,
                     failure, configuration.getErrorRepositoryURL().asString(), failure instanceof StackOverflowError ? null : failure);
-                mail.setErrorMessage("Processing failed: " + failure);
+                mail.setErrorMessage(fit("Processing failed: " + failure));
                 errorRepository.store(mail);
             }
             acknowledge(item, mail.getName());
@@ -272,6 +278,11 @@ public class MailSpooler extends JamesMailSpooler {
             LOGGER.error("Mail {} could not be queued again nor kept ({}); it stays in the spool", mail.getName(), cannotHandle.toString());
             done(item, CompletionStatus.REJECT);
         }
+    }
+
+    /** The JPA mail repository keeps at most 200 characters of error message (longer ones fail the store). */
+    static String fit(String errorMessage) {
+        return errorMessage.length() <= 200 ? errorMessage : errorMessage.substring(0, 197) + "...";
     }
 
     private static boolean done(MailQueueItem item, CompletionStatus status) {

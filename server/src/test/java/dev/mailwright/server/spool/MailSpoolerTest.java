@@ -226,6 +226,26 @@ class MailSpoolerTest {
         assertThat(seen).containsEntry("retried.first", false).containsEntry("retried.retry", true);
     }
 
+    @Test
+    void aMailIsProcessedAgainFromTheStateItStartedInAndItsLongErrorMessageFitsTheRepository() throws Exception {
+        Map<String, String> statesSeen = new ConcurrentHashMap<>();
+        AtomicBoolean failed = new AtomicBoolean();
+        behaviour = mail -> {
+            statesSeen.put(failed.get() ? "retry" : "first", mail.getState());
+            if (!failed.getAndSet(true)) {
+                mail.setState("local-delivery");
+                mail.setErrorMessage("x".repeat(500));
+                throw new MessagingException("database down");
+            }
+        };
+        start("5 seconds");
+        spool.enQueue(mail("moved"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> statesSeen.containsKey("retry"));
+        assertThat(statesSeen).containsEntry("first", Mail.DEFAULT).containsEntry("retry", Mail.DEFAULT);
+        assertThat(MailSpooler.fit("y".repeat(500))).hasSize(200).endsWith("...");
+    }
+
     /** A spool queue in memory: a taken item is done or rolled back (REJECT puts it back), like a JMS session. */
     static class FakeSpool implements MailQueue {
         private final BlockingQueue<Mail> pending = new LinkedBlockingQueue<>();
