@@ -119,7 +119,8 @@ class DiskFullIT {
         boolean derbyReadOnly = server.logText().contains("not permitted for a read-only connection, user or database");
         if (derbyReadOnly) {
             System.out.println("DiskFullIT the embedded database turned read-only; spool " + server.admin().queueSize("spool")
-                + " mails waiting; restarting the server");
+                + " mails waiting; " + disk.freeBytes() / MIB + " MiB free, used by " + usage(disk.path().resolve("var"))
+                + "; restarting the server");
             server.restart();
             // what failed meanwhile waits for its next retry (up to 5 minutes later): the administrator flushes
             server.admin().flushQueue("spool");
@@ -144,6 +145,22 @@ class DiskFullIT {
         assertThat(missing).as("accepted (250) but not delivered").isEmpty();
         assertThat(duplicated).isEmpty();
         assertThat(unexpected).isEmpty();
+    }
+
+    /** Space taken by each folder of the data folder, in MiB. */
+    private static Map<String, Long> usage(Path data) {
+        Map<String, Long> sizes = new java.util.TreeMap<>();
+        try (var folders = java.nio.file.Files.list(data)) {
+            for (Path folder : folders.toList()) {
+                try (var files = java.nio.file.Files.walk(folder)) {
+                    sizes.put(folder.getFileName().toString(), files.filter(java.nio.file.Files::isRegularFile)
+                        .mapToLong(file -> file.toFile().length()).sum() / MIB);
+                }
+            }
+        } catch (java.io.IOException e) {
+            sizes.put("?", -1L);
+        }
+        return sizes;
     }
 
     private void awaitAccepted(MailLoad load, int count) {
