@@ -105,8 +105,22 @@ class DiskFullIT {
         // 3. space freed: mail is accepted again without a restart
         disk.freeFiller();
         long freed = System.nanoTime();
-        awaitAccepted(load, load.acceptedCount() + 50);
-        System.out.println("DiskFullIT 50 more accepted " + Duration.ofNanos(System.nanoTime() - freed).toMillis() + " ms after the space was freed");
+        int target = load.acceptedCount() + 50;
+        boolean queueClosed = false;
+        if (!acceptedWithin(load, target, Duration.ofSeconds(30))) {
+            // Known limit (docs/hardening.md): in some runs the in-VM connection James's queue sends on is closed by
+            // the failed store writes ("The Session is closed"), and every DATA gets 451 4.0.0 until a restart
+            queueClosed = server.logText().contains("The Session is closed");
+            System.out.println("DiskFullIT no mail accepted 30 s after the space was freed (queue session closed: " + queueClosed
+                + ", replies " + load.refusals() + ", " + disk.freeBytes() / MIB + " MiB free, used by " + usage(disk.path().resolve("var"))
+                + "); restarting the server");
+            assertThat(queueClosed).as("the only known reason not to recover").isTrue();
+            server.restart();
+            target = load.acceptedCount() + 50;
+        }
+        awaitAccepted(load, target);
+        System.out.println("DiskFullIT 50 more accepted " + Duration.ofNanos(System.nanoTime() - freed).toMillis() + " ms after the space was freed"
+            + (queueClosed ? " (after a restart)" : ""));
         load.stop();
         assertThat(load.await(Duration.ofSeconds(60))).isTrue();
 
@@ -117,11 +131,13 @@ class DiskFullIT {
         // Derby, the embedded database, turns read-only when it cannot write its log (a full disk) and stays so
         // until restarted: the mails it could not store wait in the spool, a restart delivers them
         boolean derbyReadOnly = server.logText().contains("not permitted for a read-only connection, user or database");
-        if (derbyReadOnly) {
+        if (derbyReadOnly && !queueClosed) {
             System.out.println("DiskFullIT the embedded database turned read-only; spool " + server.admin().queueSize("spool")
                 + " mails waiting; " + disk.freeBytes() / MIB + " MiB free, used by " + usage(disk.path().resolve("var"))
                 + "; restarting the server");
             server.restart();
+        }
+        if (derbyReadOnly || queueClosed) {
             // what failed meanwhile waits for its next retry (up to 5 minutes later): the administrator flushes
             server.admin().flushQueue("spool");
         }
@@ -139,7 +155,8 @@ class DiskFullIT {
         List<String> unexpected = found.keySet().stream()
             .filter(subject -> !accepted.contains(subject) && !load.unanswered().contains(subject)).toList();
         System.out.println("DiskFullIT accepted " + accepted.size() + ", refused " + load.refusedSubjects().size() + " " + load.refusals()
-            + ", stored " + found.values().stream().mapToInt(Integer::intValue).sum() + " (restart needed: " + derbyReadOnly + "); missing "
+            + ", stored " + found.values().stream().mapToInt(Integer::intValue).sum() + " (restart needed: Derby read-only " + derbyReadOnly
+            + ", queue session closed " + queueClosed + "); missing "
             + missing.size() + ", duplicated " + duplicated.size() + ", unexpected " + unexpected + "; spool " + server.admin().queueSize("spool")
             + ", error repository " + server.admin().repositorySize("jpa://var/mail/error/") + "; missing " + missing + ", duplicated " + duplicated);
         assertThat(missing).as("accepted (250) but not delivered").isEmpty();
@@ -161,6 +178,17 @@ class DiskFullIT {
             sizes.put("?", -1L);
         }
         return sizes;
+    }
+
+    private static boolean acceptedWithin(MailLoad load, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (load.acceptedCount() < count) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sleep(100);
+        }
+        return true;
     }
 
     private void awaitAccepted(MailLoad load, int count) {
