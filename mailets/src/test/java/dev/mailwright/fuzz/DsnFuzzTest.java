@@ -19,10 +19,10 @@ import org.apache.mailet.Mail;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-import dev.mailwright.mailets.delivery.DsnBuilder;
-import dev.mailwright.mailets.delivery.Hop;
-import dev.mailwright.mailets.delivery.RecipientOutcome;
-import dev.mailwright.mailets.delivery.SmtpReply;
+import dev.mailwright.mailets.bounce.DsnBuilder;
+import dev.mailwright.mailets.outcome.Hop;
+import dev.mailwright.mailets.outcome.RecipientOutcome;
+import dev.mailwright.mailets.outcome.SmtpReply;
 
 /** Fuzz test, see docs/hardening.md (Fuzzing). */
 class DsnFuzzTest {
@@ -48,7 +48,7 @@ class DsnFuzzTest {
         SmtpReply reply = new SmtpReply(code, lines);
         RecipientOutcome outcome = new RecipientOutcome(new MailAddress("rcpt@remote.test"),
             code < 300 ? RecipientOutcome.Result.DELIVERED : code < 500 ? RecipientOutcome.Result.DEFERRED : RecipientOutcome.Result.FAILED,
-            reply, new Hop("mx.remote.test", "192.0.2.7", 25, "none", "-"));
+            reply, new Hop("mx.remote.test", "192.0.2.7", 25, "none", "-", "-"));
         Mail dsn = new DsnBuilder("mx.example.test").build(delayed ? DsnBuilder.Kind.DELAYED : DsnBuilder.Kind.FAILED, mail,
             List.of(outcome), Instant.EPOCH, Instant.EPOCH.plusSeconds(86400));
         ByteArrayOutputStream out = new ByteArrayOutputStream();

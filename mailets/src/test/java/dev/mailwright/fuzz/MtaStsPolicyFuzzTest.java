@@ -3,7 +3,7 @@ package dev.mailwright.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-import dev.mailwright.mailets.delivery.MtaStsPolicy;
+import dev.mailwright.mailets.delivery.nexthop.MtaStsPolicy;
 
 /** Fuzz test, see docs/hardening.md (Fuzzing). */
 class MtaStsPolicyFuzzTest {

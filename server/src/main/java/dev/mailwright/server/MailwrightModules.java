@@ -26,6 +26,8 @@ import com.google.inject.Module;
 import com.google.inject.util.Modules;
 
 import dev.mailwright.server.modules.ActiveMqQueueModule;
+import dev.mailwright.server.modules.ContentFiltersModule;
+import dev.mailwright.server.modules.DkimModule;
 import dev.mailwright.server.modules.JpaDataModule;
 import dev.mailwright.server.modules.JpaMailboxModule;
 import dev.mailwright.server.modules.JpaPersistenceModule;
@@ -58,7 +60,8 @@ public final class MailwrightModules {
         new ProtocolHandlerModule(),
         new SMTPServerModule(),
         new IMAPServerModule(),
-        new LMTPServerModule());
+        new LMTPServerModule(),
+        new ContentFiltersModule());
 
     public static final Module ADMINISTRATION = Modules.combine(
         new WebAdminServerModule(),
@@ -75,7 +78,8 @@ public final class MailwrightModules {
 
     public static final Module MAIL_PROCESSING = Modules.combine(
         new MailetProcessingModule(),
-        new DKIMMailetModule());
+        new DKIMMailetModule(),
+        new DkimModule());
 
     public static final Module ALL = Modules.combine(STORAGE, PROTOCOLS, ADMINISTRATION, MAIL_PROCESSING);
 }

@@ -19,7 +19,7 @@ import dev.mailwright.smtp.dmarc.DmarcEvaluator;
 import dev.mailwright.smtp.dmarc.DmarcResult;
 import dev.mailwright.smtp.dmarc.MessageAuthentication;
 import dev.mailwright.smtp.dmarc.MessageAuthenticator;
-import dev.mailwright.smtp.dns.DnsAnswer;
+import dev.mailwright.common.dns.DnsAnswer;
 import dev.mailwright.smtp.policy.HeaderEdit;
 
 /** Fuzz test, see docs/hardening.md (Fuzzing). */

@@ -14,7 +14,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import dev.mailwright.smtp.dmarc.DmarcEvaluator;
 import dev.mailwright.smtp.dmarc.DmarcResult;
-import dev.mailwright.smtp.dns.DnsAnswer;
+import dev.mailwright.common.dns.DnsAnswer;
 
 /** Fuzz test, see docs/hardening.md (Fuzzing). */
 class DmarcRecordFuzzTest {

@@ -70,6 +70,16 @@ class ImageIT {
     }
 
     @Test
+    void withoutFilterContainersTheFiltersAreOffAndTheLogSaysSo() {
+        assertThat(server.getLogs())
+            .contains("filters: spam filtering is OFF (MAILWRIGHT_RSPAMD_URL is not set")
+            .contains("filters: virus scanning is OFF (MAILWRIGHT_CLAMD_ADDRESS is not set")
+            .contains("rspamd spam filtering is off: no <rspamdUrl>")
+            .contains("ClamAV virus scanning is off: no <clamdAddress>");
+        assertThat(server.exec("grep", "-c", "<rspamdUrl></rspamdUrl>", "/run/mailwright/conf/smtpserver.xml").strip()).isEqualTo("3");
+    }
+
+    @Test
     void webAdminAnswersOnTheContainersLoopbackOnly() throws Exception {
         assertThat(server.exec("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:8000/healthcheck")).isEqualTo("200");
 
@@ -77,8 +87,8 @@ class ImageIT {
             "curl -s -o /dev/null --max-time 5 http://$(hostname -i | cut -d' ' -f1):8000/healthcheck");
         assertThat(fromTheNetwork.getExitCode()).as("curl exit code 7: connection refused").isEqualTo(7);
         assertThat(server.getContainerInfo().getConfig().getExposedPorts())
-            .as("the image exposes the mail ports, not WebAdmin")
-            .extracting(ExposedPort::getPort).containsExactlyInAnyOrder(25, 465, 587, 143, 993);
+            .as("the image exposes the mail ports and ManageSieve, not WebAdmin")
+            .extracting(ExposedPort::getPort).containsExactlyInAnyOrder(25, 465, 587, 143, 993, 4190);
     }
 
     @Test

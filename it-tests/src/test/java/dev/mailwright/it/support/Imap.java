@@ -50,6 +50,34 @@ public final class Imap {
         });
     }
 
+    /**
+     * Moves the messages of {@code from} whose subject contains {@code subject} to {@code to} with IMAP MOVE (RFC 6851),
+     * as a mail client does when its user drags a message into another folder; returns how many were moved.
+     */
+    public static int move(int port, String user, String password, String from, String to, String subject) {
+        Session session = Session.getInstance(properties(port));
+        try (Store store = session.getStore("imap")) {
+            store.connect(user, password);
+            com.sun.mail.imap.IMAPFolder source = (com.sun.mail.imap.IMAPFolder) store.getFolder(from);
+            Folder target = store.getFolder(to);
+            if (!target.exists()) {
+                target.create(Folder.HOLDS_MESSAGES);
+            }
+            source.open(Folder.READ_WRITE);
+            try {
+                Message[] found = source.search(new SubjectTerm(subject));
+                if (found.length > 0) {
+                    source.moveMessages(found, target);
+                }
+                return found.length;
+            } finally {
+                source.close(false);
+            }
+        } catch (MessagingException e) {
+            throw new IllegalStateException("IMAP move of " + user + "/" + from + " failed: " + e.getMessage(), e);
+        }
+    }
+
     private interface Reading<T> {
         T read(Folder mailbox) throws MessagingException, java.io.IOException;
     }
@@ -80,7 +108,7 @@ public final class Imap {
         }
     }
 
-    private static <T> T readOnce(int port, String user, String password, String folder, T absent, Reading<T> reading) {
+    private static Properties properties(int port) {
         Properties properties = new Properties();
         properties.put("mail.imap.host", "127.0.0.1");
         properties.put("mail.imap.port", String.valueOf(port));
@@ -90,7 +118,11 @@ public final class Imap {
         properties.put("mail.imap.ssl.checkserveridentity", "false");
         properties.put("mail.imap.connectiontimeout", "10000");
         properties.put("mail.imap.timeout", "10000");
-        Session session = Session.getInstance(properties);
+        return properties;
+    }
+
+    private static <T> T readOnce(int port, String user, String password, String folder, T absent, Reading<T> reading) {
+        Session session = Session.getInstance(properties(port));
         try (Store store = session.getStore("imap")) {
             store.connect(user, password);
             Folder mailbox = store.getFolder(folder);

@@ -65,7 +65,7 @@ public final class TestServer implements AutoCloseable {
                 Files.copy(file, conf.resolve(file.getFileName()));
             }
         }
-        for (String name : new String[] {"smtpserver.xml", "imapserver.xml", "lmtpserver.xml"}) {
+        for (String name : new String[] {"smtpserver.xml", "imapserver.xml", "lmtpserver.xml", "managesieveserver.xml"}) {
             Path file = conf.resolve(name);
             String text = Files.readString(file);
             Matcher matcher = BIND.matcher(text);
@@ -78,11 +78,24 @@ public final class TestServer implements AutoCloseable {
             matcher.appendTail(rewritten);
             Files.writeString(file, rewritten.toString());
         }
+        // no content filters unless a test asks for them (contentFilters): as the image without filter containers
+        contentFilters("", "", "");
         webadminPort = FreePorts.next();
         edit("webadmin.properties", "(?m)^port=\\d+$", "port=" + webadminPort);
         writeConf("dnsservice.xml", "<dnsservice><servers><server>" + dns.address() + "</server></servers>"
             + "<autodiscover>false</autodiscover><authoritative>false</authoritative><maxcachesize>50000</maxcachesize>"
-            + "<timeout>2000</timeout><setAsDNSJavaDefault>true</setAsDNSJavaDefault></dnsservice>");
+            + "<timeout>2000</timeout></dnsservice>");
+    }
+
+    /** DNSSEC validation by the server itself (dnsjava's validating resolver) with these trust anchors (DS or DNSKEY lines). */
+    public TestServer dnssec(String... trustAnchors) {
+        Path anchors = conf.resolve("trust-anchors.txt");
+        try {
+            Files.writeString(anchors, String.join("\n", trustAnchors) + "\n", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return edit("dnsservice.xml", "</dnsservice>", "<dnssec>validate</dnssec><trustAnchors>" + anchors + "</trustAnchors></dnsservice>");
     }
 
     /** Replaces {@code regex} in a copied configuration file; fails if it does not occur (the test would be wrong). */
@@ -99,6 +112,17 @@ public final class TestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Points the content filters at the given rspamd scanner and controller URLs and clamd address (e.g. from
+     * {@link ContentFilters}); empty strings turn them off, as the copied configuration starts.
+     */
+    public TestServer contentFilters(String rspamdUrl, String controllerUrl, String clamdAddress) {
+        edit("smtpserver.xml", "<rspamdUrl>[^<]*</rspamdUrl>", "<rspamdUrl>" + Matcher.quoteReplacement(rspamdUrl) + "</rspamdUrl>");
+        edit("smtpserver.xml", "<clamdAddress>[^<]*</clamdAddress>", "<clamdAddress>" + Matcher.quoteReplacement(clamdAddress) + "</clamdAddress>");
+        return edit("listeners.xml", "<rspamdControllerUrl>[^<]*</rspamdControllerUrl>",
+            "<rspamdControllerUrl>" + Matcher.quoteReplacement(controllerUrl) + "</rspamdControllerUrl>");
     }
 
     public TestServer writeConf(String file, String content) {

@@ -100,6 +100,23 @@ public final class WebAdmin {
         return json(send("GET", path, null));
     }
 
+    /** The base URL, e.g. {@code http://127.0.0.1:40123}. */
+    public String base() {
+        return base;
+    }
+
+    /** POST of a route that answers JSON with 200. */
+    public JsonNode postJson(String path) {
+        return json(send("POST", path, null));
+    }
+
+    /** GET of a route that answers text with 200 (our routes' {@code ?format=text}). */
+    public String getText(String path) {
+        HttpResponse<String> response = send("GET", path, null);
+        expect(response, 200);
+        return response.body();
+    }
+
     /** The status code of {@code method path} without a body. */
     public int call(String method, String path) {
         return send(method, path, null).statusCode();

@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mailwright.smtp.auth.AuthFailures;
+import dev.mailwright.smtp.log.LogValues;
 import dev.mailwright.smtp.policy.NetworkList;
 import dev.mailwright.smtp.policy.Settings;
 
@@ -86,7 +87,7 @@ public class ImapAuthGuard implements ImapProcessor {
             return delegate.processReactive(message, responder, session);
         }
         ImapRequest request = (ImapRequest) message;
-        String user = message instanceof LoginRequest login ? login.getUserid().asString() : "-";
+        String user = message instanceof LoginRequest login ? LogValues.quoteIfNeeded(login.getUserid().asString()) : "-";
         Optional<Long> locked = failures.lockedFor(client);
         if (locked.isPresent()) {
             LOGGER.warn("imap auth refused reason=\"locked out\" client={} user={}", client.getHostAddress(), user);

@@ -1,6 +1,7 @@
 package dev.mailwright.server.imap;
 
 import java.util.Optional;
+import java.util.Set;
 
 import javax.inject.Provider;
 import javax.inject.Singleton;
@@ -25,7 +26,8 @@ import dev.mailwright.smtp.auth.AuthFailures;
 
 /**
  * Overrides James's IMAP bindings: the server factory ({@link MailwrightImapServerFactory}) and the processor,
- * wrapped in the {@link ImapAuthGuard} (settings: {@code <authFailureGuard>} of {@code imapserver.xml}).
+ * wrapped in the {@link ImapAuthGuard} (settings: {@code <authFailureGuard>} of {@code imapserver.xml}) and in the
+ * {@link AuthenticationObservingProcessor} that tells the {@link ImapAuthenticationListener}s of every login.
  */
 public class ImapServerModule extends AbstractModule {
     @Provides
@@ -36,9 +38,11 @@ public class ImapServerModule extends AbstractModule {
     }
 
     @Provides
-    ImapProcessor processor(DefaultProcessor processor, AuthFailures failures, StatusResponseFactory responses,
-                            ConfigurationProvider configuration) throws Exception {
-        return new ImapAuthGuard(processor, failures, responses, ImapAuthGuard.Limits.read(guardSettings(configuration)));
+    ImapProcessor processor(DefaultProcessor processor, Set<ImapAuthenticationListener> listeners, AuthFailures failures,
+                            StatusResponseFactory responses, ConfigurationProvider configuration) throws Exception {
+        // the guard sees what James answers, as the listeners (ImapModule: default folders) do
+        return new ImapAuthGuard(new AuthenticationObservingProcessor(processor, listeners), failures, responses,
+            ImapAuthGuard.Limits.read(guardSettings(configuration)));
     }
 
     private static Optional<HierarchicalConfiguration<ImmutableNode>> guardSettings(ConfigurationProvider configuration) throws Exception {

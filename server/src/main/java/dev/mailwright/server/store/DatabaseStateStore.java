@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -170,12 +171,21 @@ public class DatabaseStateStore implements StateStore {
     /** Inserts a row; false if the key appeared meanwhile (another writer won the race). */
     private static boolean insert(Connection connection, String namespace, String key, String value, long counter,
                                   long expiresAt) throws SQLException {
+        // inside a transaction, PostgreSQL refuses every later statement once one failed: the insert that may lose
+        // the race to another writer gets a savepoint of its own
+        Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
         try {
             update(connection, "INSERT INTO " + TABLE + " (NAMESPACE, STATE_KEY, STATE_VALUE, COUNTER, EXPIRES_AT) "
                 + "VALUES (?, ?, ?, ?, ?)", namespace, key, value, counter, expiresAt);
+            if (savepoint != null) {
+                connection.releaseSavepoint(savepoint);
+            }
             return true;
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                if (savepoint != null) {
+                    connection.rollback(savepoint);
+                }
                 return false;
             }
             throw e;

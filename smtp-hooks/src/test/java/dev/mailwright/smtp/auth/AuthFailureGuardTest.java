@@ -13,10 +13,10 @@ import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
 import org.junit.jupiter.api.Test;
 
+import dev.mailwright.common.testing.TestClock;
 import dev.mailwright.smtp.policy.LocalCounters;
 import dev.mailwright.smtp.testing.FakeSession;
 import dev.mailwright.smtp.testing.HandlerConfig;
-import dev.mailwright.smtp.testing.TestClock;
 
 class AuthFailureGuardTest {
     private static final Response FAILED = new SMTPResponse("535", "Authentication Failed");

@@ -10,8 +10,8 @@ import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.junit.jupiter.api.Test;
 
+import dev.mailwright.common.testing.TestClock;
 import dev.mailwright.smtp.testing.FakeSession;
-import dev.mailwright.smtp.testing.TestClock;
 
 class DiskSpaceGuardTest {
     private final AtomicLong free = new AtomicLong(Long.MAX_VALUE);
