@@ -65,7 +65,7 @@ class DiskFullIT {
     @Test
     void aFillingDiskRefusesNewMailWith452LosesNothingAndRecoversWhenSpaceIsFreed() {
         System.out.println("DiskFullIT free at start: " + disk.freeBytes() / MIB + " MiB");
-        MailLoad load = MailLoad.start(server.port(25), "127.0.0.1", "disk", 4, 400,
+        MailLoad load = MailLoad.start(server.port(25), "127.0.0.1", "disk", 4, 2000,
             connection -> USERS.get(connection % USERS.size()), 16 * 1024, true);
         awaitAccepted(load, 100);
 
