@@ -35,6 +35,21 @@ public final class Imap {
         return read(port, user, password, folder, 0, mailbox -> mailbox.search(new SubjectTerm(text)).length);
     }
 
+    /** The Subject of every message of {@code folder} (one ENVELOPE fetch for all), duplicates kept. */
+    public static List<String> subjects(int port, String user, String password, String folder) {
+        return read(port, user, password, folder, List.of(), mailbox -> {
+            Message[] messages = mailbox.getMessages();
+            javax.mail.FetchProfile profile = new javax.mail.FetchProfile();
+            profile.add(javax.mail.FetchProfile.Item.ENVELOPE);
+            mailbox.fetch(messages, profile);
+            List<String> result = new ArrayList<>();
+            for (Message message : messages) {
+                result.add(message.getSubject());
+            }
+            return result;
+        });
+    }
+
     /**
      * Moves the messages of {@code from} whose subject contains {@code subject} to {@code to} with IMAP MOVE (RFC 6851),
      * as a mail client does when its user drags a message into another folder; returns how many were moved.

@@ -76,6 +76,15 @@ public final class WebAdmin {
         return json(send("GET", "/mailQueues/" + queue, null)).path("size").asLong();
     }
 
+    /** Delayed mails of a queue become due now, as {@code ./mailwright admin queue flush QUEUE} does. */
+    public WebAdmin flushQueue(String queue) {
+        HttpResponse<String> response = send("PATCH", "/mailQueues/" + queue + "/mails?delayed=true", "{\"delayed\": false}");
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("flush of " + queue + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return this;
+    }
+
     /** Mails in a repository, by URL ({@code jpa://var/mail/error/}); WebAdmin addresses it by path. */
     public long repositorySize(String repositoryUrl) {
         String path = repositoryUrl.replaceFirst("^[a-z]+://", "");

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Where the copies of a mail for some recipients go: one line of {@code conf/transport.xml}.
@@ -44,6 +45,7 @@ public record Route(Kind kind, String host, int port, TlsLevel tls, Optional<Pat
         }
     }
 
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:-]+");
     public static final Route MX_DEFAULT = new Route(Kind.MX, "", 25, TlsLevel.MAY, Optional.empty(), "");
 
     public Route {
@@ -98,6 +100,12 @@ public record Route(Kind kind, String host, int port, TlsLevel tls, Optional<Pat
         }
         if (host.isBlank()) {
             throw new IllegalArgumentException("no host in " + kind.name().toLowerCase(Locale.ROOT) + ":" + hostPort);
+        }
+        // a host name or an IP address: anything else (a space, a bracket) could not travel in the route's text form
+        // with the mail (fuzzing found "lmtp:]", read as host "]", whose text "lmtp:[]]:24" no longer parsed)
+        if (!HOST.matcher(host).matches()) {
+            throw new IllegalArgumentException("bad host '" + host + "' in " + kind.name().toLowerCase(Locale.ROOT) + ":" + hostPort
+                + " (a host name or an IP address)");
         }
         int port = defaultPort;
         if (!rest.isEmpty()) {

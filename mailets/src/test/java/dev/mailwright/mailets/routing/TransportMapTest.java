@@ -84,6 +84,10 @@ class TransportMapTest {
             .hasMessageContaining("only for smtp:");
         assertThatThrownBy(() -> parse("<transport><route domain='a.test' to='smtp:[h]:99999x'/></transport>"))
             .hasMessageContaining("bad port");
+        assertThatThrownBy(() -> parse("<transport><route domain='a.test' to='lmtp:]'/></transport>"))
+            .hasMessageContaining("bad host ']'");
+        assertThatThrownBy(() -> parse("<transport><route domain='a.test' to='smtp:[relay host]:25'/></transport>"))
+            .hasMessageContaining("bad host 'relay host'");
         assertThatThrownBy(() -> parse("<routes/>")).hasMessageContaining("<transport>");
         assertThatThrownBy(() -> parse("<transport>")).hasMessageContaining("not well-formed");
         assertThatThrownBy(() -> parse("<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><transport/>"))

@@ -15,6 +15,7 @@ import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.broker.jmx.ManagementContext;
 import org.apache.activemq.plugin.StatisticsBrokerPlugin;
 import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
+import org.apache.activemq.util.DefaultIOExceptionHandler;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.queue.activemq.FileSystemBlobTransferPolicy;
 import org.slf4j.Logger;
@@ -61,6 +62,13 @@ public class QueueBroker {
         broker.setPlugins(new BrokerPlugin[] {new StatisticsBrokerPlugin()});
         // a full disk makes an enqueue fail (the SMTP client gets a 4xx and retries) instead of blocking it
         broker.getSystemUsage().setSendFailIfNoSpace(true);
+        // A write error of the store (a full disk, whatever ActiveMQ's message) fails that operation only: the
+        // enqueue fails (the client gets 451, never 250) or the acknowledgement does (the mail comes back). ActiveMQ's
+        // default stops the whole broker on some of them, and the server then took no mail until restarted
+        // (DiskFullIT); the store takes writes again as soon as there is room.
+        DefaultIOExceptionHandler ioErrors = new DefaultIOExceptionHandler();
+        ioErrors.setIgnoreAllErrors(true);
+        broker.setIoExceptionHandler(ioErrors);
         broker.start();
         broker.waitUntilStarted();
         LOGGER.info("Mail queue broker started, store {}", queueDirectory);

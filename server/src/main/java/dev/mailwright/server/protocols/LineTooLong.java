@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * One answer to an SMTP line longer than the listener's line limit, in place of James's, which answers
@@ -27,9 +28,24 @@ public final class LineTooLong extends ChannelInboundHandlerAdapter {
     private static final Logger LOGGER = LoggerFactory.getLogger(LineTooLong.class);
 
     private final int limit;
+    private boolean messageRefused;
 
     public LineTooLong(int limit) {
         this.limit = limit;
+    }
+
+    /**
+     * Once a message was refused, the lines after the long one (already read with it) must not reach James: it would
+     * end the DATA and store the message the client was told was refused (ConnectionLimitsIT: "554 5.6.0" was sent,
+     * then the transaction log said "smtp outcome=accepted" for the same message, which was delivered).
+     */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (messageRefused) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        super.channelRead(ctx, msg);
     }
 
     @Override
@@ -43,6 +59,8 @@ public final class LineTooLong extends ChannelInboundHandlerAdapter {
         boolean inData = session instanceof ExtendedSMTPSession smtp && smtp.getMimeMessageWriter() != null;
         LOGGER.info("smtp refused reason=\"line longer than {} bytes{}\" client={}", limit, inData ? " in DATA" : "", ctx.channel().remoteAddress());
         if (inData) {
+            messageRefused = true;
+            ctx.channel().config().setAutoRead(false);
             ctx.writeAndFlush(line("554 5.6.0 Message refused: a line is longer than " + limit + " bytes"))
                 .addListener(ChannelFutureListener.CLOSE);
         } else {

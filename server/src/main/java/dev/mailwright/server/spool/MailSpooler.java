@@ -68,6 +68,7 @@ public class MailSpooler extends JamesMailSpooler {
     private final MailRepositoryStore mailRepositoryStore;
     private final MailQueueFactory<?> queueFactory;
     private final ConfigurationProvider configurationProvider;
+    private final InFlightJournal journal;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     private Configuration configuration;
@@ -83,9 +84,10 @@ public class MailSpooler extends JamesMailSpooler {
     @Inject
     public MailSpooler(MetricFactory metricFactory, GaugeRegistry gaugeRegistry, MailProcessor mailProcessor,
                        MailRepositoryStore mailRepositoryStore, MailQueueFactory<?> queueFactory,
-                       ConfigurationProvider configurationProvider) {
+                       ConfigurationProvider configurationProvider, InFlightJournal journal) {
         super(metricFactory, gaugeRegistry, mailProcessor, mailRepositoryStore, queueFactory);
         this.configurationProvider = configurationProvider;
+        this.journal = journal;
         this.metricFactory = metricFactory;
         this.mailProcessor = mailProcessor;
         this.mailRepositoryStore = mailRepositoryStore;
@@ -193,7 +195,19 @@ public class MailSpooler extends JamesMailSpooler {
 
     void process(MailQueueItem item) {
         Mail mail = item.getMail();
+        String name = mail.getName();
+        // a mail processed before (it failed, or the server went down while processing it) may already be in some
+        // mailboxes: DeliverOnce looks before delivering it again
+        boolean processedBefore = journal.wasInFlight(name) || failureCount(mail) > 0;
+        journal.begin(name);
+        mail.setAttribute(new Attribute(DeliverOnce.SPOOL_ID, AttributeValue.of(name)));
+        if (processedBefore) {
+            mail.setAttribute(new Attribute(DeliverOnce.PROCESSED_BEFORE, AttributeValue.of(true)));
+        } else {
+            mail.removeAttribute(DeliverOnce.PROCESSED_BEFORE);
+        }
         List<MailAddress> originalRecipients = ImmutableList.copyOf(mail.getRecipients());
+        String originalState = mail.getState();
         TimeMetric timer = metricFactory.timer(SPOOL_PROCESSING);
         inFlight.incrementAndGet();
         try {
@@ -205,7 +219,12 @@ public class MailSpooler extends JamesMailSpooler {
                     mail.getName());
                 return;
             }
+            // processed again from where it started: a mail that failed in local-delivery and was retried from
+            // there met the next failure in James's error processor, and stayed in the error path for good
+            // (PostgresOutageIT: mails kept in the spool after the database was back)
             mail.setRecipients(originalRecipients);
+            mail.setState(originalState);
+            mail.setErrorMessage(null);
             handleFailure(item, mail, failure);
         } finally {
             inFlight.decrementAndGet();
@@ -221,13 +240,25 @@ public class MailSpooler extends JamesMailSpooler {
             LOGGER.warn("Mail {} finished after the spooler stopped; it stays in the spool for the next start", mail.getName());
             return;
         }
-        done(item, CompletionStatus.SUCCESS);
+        acknowledge(item, mail.getName());
+    }
+
+    private void acknowledge(MailQueueItem item, String name) {
+        if (done(item, CompletionStatus.SUCCESS)) {
+            journal.end(name);
+        } else {
+            journal.notAcknowledged(name);
+        }
+    }
+
+    private static int failureCount(Mail mail) {
+        return mail.getAttribute(MAIL_PROCESSING_ERROR_COUNT)
+            .flatMap(attribute -> attribute.getValue().valueAs(Integer.class))
+            .orElse(0);
     }
 
     private void handleFailure(MailQueueItem item, Mail mail, Throwable failure) {
-        int failures = mail.getAttribute(MAIL_PROCESSING_ERROR_COUNT)
-            .flatMap(attribute -> attribute.getValue().valueAs(Integer.class))
-            .orElse(0) + 1;
+        int failures = failureCount(mail) + 1;
         try {
             if (SpoolFailure.decide(failure, failures, MAX_FAILURES) == SpoolFailure.RETRY) {
                 Duration delay = SpoolFailure.retryDelay(failures);
@@ -238,10 +269,10 @@ public class MailSpooler extends JamesMailSpooler {
             } else {
                 LOGGER.error("Processing mail {} failed ({} time(s)): {}; it is kept in {}", mail.getName(), failures,
                     failure, configuration.getErrorRepositoryURL().asString(), failure instanceof StackOverflowError ? null : failure);
-                mail.setErrorMessage("Processing failed: " + failure);
+                mail.setErrorMessage(fit("Processing failed: " + failure));
                 errorRepository.store(mail);
             }
-            done(item, CompletionStatus.SUCCESS);
+            acknowledge(item, mail.getName());
         } catch (Throwable cannotHandle) {
             // neither queued again nor kept: leave it in the spool, it will be taken again
             LOGGER.error("Mail {} could not be queued again nor kept ({}); it stays in the spool", mail.getName(), cannotHandle.toString());
@@ -249,11 +280,18 @@ public class MailSpooler extends JamesMailSpooler {
         }
     }
 
-    private static void done(MailQueueItem item, CompletionStatus status) {
+    /** The JPA mail repository keeps at most 200 characters of error message (longer ones fail the store). */
+    static String fit(String errorMessage) {
+        return errorMessage.length() <= 200 ? errorMessage : errorMessage.substring(0, 197) + "...";
+    }
+
+    private static boolean done(MailQueueItem item, CompletionStatus status) {
         try {
             item.done(status);
+            return true;
         } catch (Exception e) {
             LOGGER.warn("Cannot acknowledge mail {} in the spool: {}", item.getMail().getName(), e.toString());
+            return false;
         }
     }
 

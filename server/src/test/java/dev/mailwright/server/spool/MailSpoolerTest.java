@@ -7,6 +7,7 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,7 @@ import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.mailet.Mail;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.reactivestreams.Publisher;
 
 import reactor.core.publisher.Mono;
@@ -48,6 +50,8 @@ class MailSpoolerTest {
     private final List<String> processed = new CopyOnWriteArrayList<>();
     private MailProcessor behaviour = mail -> processed.add(mail.getName());
     private MailSpooler spooler;
+    @TempDir
+    Path journalFolder;
 
     @AfterEach
     void stop() {
@@ -57,6 +61,10 @@ class MailSpoolerTest {
     }
 
     private MailSpooler start(String stopGrace) throws Exception {
+        return startOn(spool, stopGrace);
+    }
+
+    private MailSpooler startOn(MailQueue queue, String stopGrace) throws Exception {
         MetricFactory metrics = mock(MetricFactory.class);
         when(metrics.timer(anyString())).thenReturn(mock(TimeMetric.class));
         MailRepository repository = mock(MailRepository.class);
@@ -68,12 +76,13 @@ class MailSpoolerTest {
         when(repositories.select(any(MailRepositoryUrl.class))).thenReturn(repository);
         @SuppressWarnings("unchecked")
         MailQueueFactory<MailQueue> queues = mock(MailQueueFactory.class);
-        when(queues.createQueue(any(), any())).thenReturn(spool);
+        when(queues.createQueue(any(), any())).thenReturn(queue);
         ConfigurationProvider configurationProvider = mock(ConfigurationProvider.class);
         when(configurationProvider.getConfiguration(anyString())).thenThrow(new IllegalStateException("not in this test"));
 
         MailProcessor processor = mail -> behaviour.service(mail);
-        spooler = new MailSpooler(metrics, new NoopGaugeRegistry(), processor, repositories, queues, configurationProvider);
+        spooler = new MailSpooler(metrics, new NoopGaugeRegistry(), processor, repositories, queues, configurationProvider,
+            new InFlightJournal(journalFolder));
         BaseHierarchicalConfiguration configuration = new BaseHierarchicalConfiguration();
         configuration.addProperty("threads", 2);
         configuration.addProperty("errorRepository", "memory://var/mail/error/");
@@ -166,6 +175,75 @@ class MailSpoolerTest {
         spooler.dispose();
 
         assertThat(spool.status("quick")).isEqualTo(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+    }
+
+    @Test
+    void aMailLeftUnacknowledgedIsMarkedProcessedBeforeAtTheNextStartAndAFreshOneIsNot() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        behaviour = mail -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        start("100 ms");
+        spool.enQueue(mail("cut"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> spool.taken() == 1);
+        spooler.dispose();
+        release.countDown();
+        spooler = null;
+
+        Map<String, Object> seen = new ConcurrentHashMap<>();
+        behaviour = mail -> {
+            seen.put(mail.getName(), mail.getAttribute(DeliverOnce.PROCESSED_BEFORE).isPresent());
+            seen.put(mail.getName() + ".id", mail.getAttribute(DeliverOnce.SPOOL_ID).orElseThrow().getValue().value());
+        };
+        // as the next start finds the mail in the persistent spool again (same in-flight marks folder)
+        FakeSpool nextStart = new FakeSpool();
+        nextStart.enQueue(mail("cut"));
+        nextStart.enQueue(mail("fresh"));
+        startOn(nextStart, "5 seconds");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> nextStart.status("cut") != null && nextStart.status("fresh") != null);
+        assertThat(seen).containsEntry("cut", true).containsEntry("fresh", false).containsEntry("cut.id", "cut");
+    }
+
+    @Test
+    void aMailRetriedAfterAFailureIsMarkedProcessedBefore() throws Exception {
+        Map<String, Boolean> seen = new ConcurrentHashMap<>();
+        AtomicBoolean failed = new AtomicBoolean();
+        behaviour = mail -> {
+            seen.put(mail.getName() + (failed.get() ? ".retry" : ".first"), mail.getAttribute(DeliverOnce.PROCESSED_BEFORE).isPresent());
+            if (!failed.getAndSet(true)) {
+                throw new MessagingException("half delivered");
+            }
+        };
+        start("5 seconds");
+        spool.enQueue(mail("retried"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.containsKey("retried.retry"));
+        assertThat(seen).containsEntry("retried.first", false).containsEntry("retried.retry", true);
+    }
+
+    @Test
+    void aMailIsProcessedAgainFromTheStateItStartedInAndItsLongErrorMessageFitsTheRepository() throws Exception {
+        Map<String, String> statesSeen = new ConcurrentHashMap<>();
+        AtomicBoolean failed = new AtomicBoolean();
+        behaviour = mail -> {
+            statesSeen.put(failed.get() ? "retry" : "first", mail.getState());
+            if (!failed.getAndSet(true)) {
+                mail.setState("local-delivery");
+                mail.setErrorMessage("x".repeat(500));
+                throw new MessagingException("database down");
+            }
+        };
+        start("5 seconds");
+        spool.enQueue(mail("moved"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> statesSeen.containsKey("retry"));
+        assertThat(statesSeen).containsEntry("first", Mail.DEFAULT).containsEntry("retry", Mail.DEFAULT);
+        assertThat(MailSpooler.fit("y".repeat(500))).hasSize(200).endsWith("...");
     }
 
     /** A spool queue in memory: a taken item is done or rolled back (REJECT puts it back), like a JMS session. */
