@@ -61,6 +61,10 @@ public class MailwrightMailboxManager extends StoreMailboxManager {
             getStoreRightManager(), getPreDeletionHooks(), blobs, ingest, getClock(), getMessageIdFactory());
     }
 
+    public org.apache.james.mailbox.store.search.MessageSearchIndex searchIndex() {
+        return getMessageSearchIndex();
+    }
+
     @Override
     public EnumSet<MailboxCapabilities> getSupportedMailboxCapabilities() {
         return CAPABILITIES;

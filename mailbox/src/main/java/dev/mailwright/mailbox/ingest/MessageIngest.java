@@ -160,8 +160,8 @@ public final class MessageIngest {
     }
 
     /**
-     * Copies every byte read to the blob, counts them, finds where the body starts (after the first empty line,
-     * CRLF CRLF, as James's {@code BodyOffsetInputStream}) and keeps the header block for the row when it fits.
+     * Copies every byte read to the blob, counts them, finds where the body starts (after the first empty line) and
+     * keeps the header block for the row when it fits.
      */
     private static final class TeeInput extends FilterInputStream {
         private static final int HEADER_LIMIT = Dialect.MAX_SHORT_BINARY;
@@ -206,15 +206,24 @@ public final class MessageIngest {
             if (header.size() <= HEADER_LIMIT) {
                 header.write(b);
             }
-            if ((matched == 0 || matched == 2) && b == '\r') {
-                matched++;
-            } else if ((matched == 1 || matched == 3) && b == '\n') {
-                matched++;
-                if (matched == 4) {
+            // the body starts after the first empty line: LF then LF, or LF then CR LF (messages with bare LF
+            // line ends are read too; SMTP and IMAP give CRLF)
+            if (count == 1 && b == '\n') {
+                bodyStart = count;
+            } else if (b == '\n') {
+                if (matched == 2 || matched == 3) {
                     bodyStart = count;
+                } else {
+                    matched = 2;
+                }
+            } else if (b == '\r') {
+                if (count == 1) {
+                    matched = 2;
+                } else {
+                    matched = matched == 2 ? 3 : 0;
                 }
             } else {
-                matched = b == '\r' ? 1 : 0;
+                matched = 0;
             }
         }
 

@@ -74,6 +74,9 @@ public class LazySearchIndex extends LuceneMessageSearchIndex {
 
     @Override
     public Flux<MessageUid> search(MailboxSession session, Mailbox mailbox, SearchQuery query) {
+        if (session == null) {
+            throw new IllegalArgumentException("'session' is mandatory");
+        }
         return Mono.fromCallable(() -> searchNow(session, mailbox, query))
             .subscribeOn(Schedulers.boundedElastic())
             .flatMapIterable(uids -> uids);
@@ -81,6 +84,10 @@ public class LazySearchIndex extends LuceneMessageSearchIndex {
 
     @Override
     public Flux<MessageId> search(MailboxSession session, Collection<MailboxId> mailboxIds, SearchQuery searchQuery, long limit) {
+        if (mailboxIds.isEmpty()) {
+            return Flux.empty();
+        }
+        // results are store-wide message ids, which this store does not keep
         return Flux.error(new UnsupportedSearchException());
     }
 
@@ -89,19 +96,21 @@ public class LazySearchIndex extends LuceneMessageSearchIndex {
         if (needsText) {
             catchUp(session, mailbox);
         }
-        List<SearchQuery.Criterion> criteria = new ArrayList<>();
-        for (SearchQuery.Criterion criterion : query.getCriteria()) {
-            criteria.add(resolveText(session, mailbox, criterion));
-        }
-        SearchQuery resolved = SearchQuery.builder()
-            .andCriteria(criteria)
-            .sorts(query.getSorts())
-            .addRecentMessageUids(query.getRecentMessageUids())
-            .build();
         MessageMapper mapper = mappers.getMessageMapper(session);
         MessageMapper.FetchType fetch = needsHeaders(query) ? MessageMapper.FetchType.HEADERS : MessageMapper.FetchType.METADATA;
         List<MailboxMessage> messages = new ArrayList<>();
         mapper.findInMailbox(mailbox, MessageRange.all(), fetch, MessageMapper.UNLIMITED).forEachRemaining(messages::add);
+        TreeSet<Long> recent = new TreeSet<>();
+        query.getRecentMessageUids().forEach(uid -> recent.add(uid.asLong()));
+        messages.stream().filter(MailboxMessage::isRecent).forEach(message -> recent.add(message.getUid().asLong()));
+        List<SearchQuery.Criterion> criteria = new ArrayList<>();
+        for (SearchQuery.Criterion criterion : query.getCriteria()) {
+            criteria.add(resolve(session, mailbox, criterion, recent));
+        }
+        SearchQuery resolved = SearchQuery.builder()
+            .andCriteria(criteria)
+            .sorts(query.getSorts())
+            .build();
         List<MessageUid> result = new ArrayList<>();
         for (SimpleMessageSearchIndex.SearchResult found : new MessageSearches(messages.iterator(), resolved, textExtractor,
             (attachment, any) -> {
@@ -140,8 +149,28 @@ public class LazySearchIndex extends LuceneMessageSearchIndex {
             || criterion instanceof SearchQuery.SubjectCriterion;
     }
 
-    /** The criterion with each text criterion replaced by the UIDs the index finds for it. */
-    private SearchQuery.Criterion resolveText(MailboxSession session, Mailbox mailbox, SearchQuery.Criterion criterion) throws MailboxException {
+    /**
+     * The criterion as the row evaluator answers it: each text criterion replaced by the UIDs the index finds for
+     * it; \Recent as the messages flagged \Recent or recent in the IMAP session; dates of a "sentDate" header as
+     * dates of the Date header.
+     */
+    private SearchQuery.Criterion resolve(MailboxSession session, Mailbox mailbox, SearchQuery.Criterion criterion,
+                                          TreeSet<Long> recent) throws MailboxException {
+        if (criterion instanceof SearchQuery.FlagCriterion flag && flag.getFlag() == javax.mail.Flags.Flag.RECENT) {
+            SearchQuery.Criterion isRecent = SearchQuery.uid(ranges(recent));
+            return flag.getOperator().isSet() ? isRecent : SearchQuery.not(isRecent);
+        }
+        if (criterion instanceof SearchQuery.HeaderCriterion header && "sentDate".equalsIgnoreCase(header.getHeaderName())
+            && header.getOperator() instanceof SearchQuery.DateOperator date) {
+            switch (date.getType()) {
+                case BEFORE:
+                    return SearchQuery.headerDateBefore("Date", date.getDate(), date.getDateResultion());
+                case AFTER:
+                    return SearchQuery.headerDateAfter("Date", date.getDate(), date.getDateResultion());
+                default:
+                    return SearchQuery.headerDateOn("Date", date.getDate(), date.getDateResultion());
+            }
+        }
         if (criterion instanceof SearchQuery.TextCriterion) {
             TreeSet<Long> uids = new TreeSet<>();
             Flux.from(doSearch(session, mailbox, SearchQuery.of(criterion)))
@@ -152,7 +181,7 @@ public class LazySearchIndex extends LuceneMessageSearchIndex {
         if (criterion instanceof SearchQuery.ConjunctionCriterion conjunction) {
             List<SearchQuery.Criterion> resolved = new ArrayList<>();
             for (SearchQuery.Criterion inner : conjunction.getCriteria()) {
-                resolved.add(resolveText(session, mailbox, inner));
+                resolved.add(resolve(session, mailbox, inner, recent));
             }
             return new SearchQuery.ConjunctionCriterion(conjunction.getType(), resolved);
         }

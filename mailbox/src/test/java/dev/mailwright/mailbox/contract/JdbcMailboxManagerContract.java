@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Nested;
 import dev.mailwright.mailbox.MailwrightMailboxManager;
 import dev.mailwright.mailbox.support.TestDatabase;
 import dev.mailwright.mailbox.support.TestMailboxManagers;
-import dev.mailwright.mailbox.support.TestStore;
 
 /**
  * James's {@link MailboxManagerTest} on our mailbox manager. Excluded: the pre-deletion hook tests (they identify
@@ -24,7 +23,7 @@ abstract class JdbcMailboxManagerContract extends MailboxManagerTest<MailwrightM
     @Override
     protected MailwrightMailboxManager provideMailboxManager() {
         if (manager == null) {
-            manager = TestMailboxManagers.create(TestStore.on(database(), java.time.Clock.systemUTC()), preDeletionHooks());
+            manager = TestMailboxManagers.create(database(), preDeletionHooks());
         }
         return manager;
     }

@@ -29,7 +29,7 @@ public final class JdbcMapperProvider implements MapperProvider {
     @Override
     public List<Capabilities> getSupportedCapabilities() {
         return List.of(Capabilities.MESSAGE, Capabilities.MAILBOX, Capabilities.ANNOTATION, Capabilities.MOVE,
-            Capabilities.ACL_STORAGE);
+            Capabilities.THREAD_SAFE_FLAGS_UPDATE, Capabilities.ACL_STORAGE);
     }
 
     @Override

@@ -34,7 +34,16 @@ public final class TestMailboxManagers {
     private TestMailboxManagers() {
     }
 
-    public static MailwrightMailboxManager create(TestStore store, Set<PreDeletionHook> hooks) {
+    public static LazySearchIndex index(MailwrightMailboxManager manager) {
+        return (LazySearchIndex) manager.searchIndex();
+    }
+
+    public static MailwrightMailboxManager create(TestDatabase database, Set<PreDeletionHook> hooks) {
+        UpdatableTickingClock clock = new UpdatableTickingClock(Instant.now());
+        return create(TestStore.on(database, clock), hooks, clock);
+    }
+
+    public static MailwrightMailboxManager create(TestStore store, Set<PreDeletionHook> hooks, UpdatableTickingClock clock) {
         try {
             var mappers = store.mappers();
             InVMEventBus eventBus = new InVMEventBus(new InVmEventDelivery(new RecordingMetricFactory()),
@@ -48,7 +57,7 @@ public final class TestMailboxManagers {
             return new MailwrightMailboxManager(mappers, sessions, new MailboxLocks(), new DefaultMessageId.Factory(),
                 annotations, eventBus, rights, quota, index, MailboxManagerConfiguration.DEFAULT,
                 new PreDeletionHooks(hooks, new RecordingMetricFactory()), new NaiveThreadIdGuessingAlgorithm(),
-                new UpdatableTickingClock(Instant.now()), store.blobs(), new MessageIngest(store.blobs(), MessageIngest.DEFAULT_NESTING_LIMIT));
+                clock, store.blobs(), new MessageIngest(store.blobs(), MessageIngest.DEFAULT_NESTING_LIMIT));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
