@@ -27,9 +27,8 @@ import com.google.inject.util.Modules;
 
 import dev.mailwright.server.modules.ActiveMqQueueModule;
 import dev.mailwright.server.modules.JpaDataModule;
-import dev.mailwright.server.modules.JpaMailboxModule;
 import dev.mailwright.server.modules.JpaPersistenceModule;
-import dev.mailwright.server.modules.LuceneSearchModule;
+import dev.mailwright.server.modules.MailboxStoreModule;
 import dev.mailwright.server.modules.MetricsModule;
 import dev.mailwright.server.modules.ReadCacheModule;
 import dev.mailwright.server.modules.StateStoreModule;
@@ -44,11 +43,10 @@ public final class MailwrightModules {
         new JpaPersistenceModule(),
         new JpaDataModule(),
         new ReadCacheModule(),
-        new JpaMailboxModule(),
+        new MailboxStoreModule(),
         new MailboxModule(),
         new DefaultEventModule(),
         new MemoryDeadLetterModule(),
-        new LuceneSearchModule(),
         new ActiveMqQueueModule(),
         new RawPostDequeueDecoratorModule(),
         new NaiveDelegationStoreModule(),
