@@ -56,7 +56,7 @@ public class MailwrightMailboxManager extends StoreMailboxManager {
 
     @Override
     protected StoreMessageManager createMessageManager(Mailbox mailbox, MailboxSession session) {
-        return new MailwrightMessageManager(getMapperFactory(), getMessageSearchIndex(), getEventBus(), getLocker(), mailbox,
+        return new MailwrightMessageManager((JdbcMailboxSessionMapperFactory) getMapperFactory(), getMessageSearchIndex(), getEventBus(), getLocker(), mailbox,
             getQuotaComponents().getQuotaManager(), getQuotaComponents().getQuotaRootResolver(), configuration.getBatchSizes(),
             getStoreRightManager(), getPreDeletionHooks(), blobs, ingest, getClock(), getMessageIdFactory());
     }

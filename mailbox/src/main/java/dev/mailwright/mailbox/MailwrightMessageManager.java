@@ -43,6 +43,7 @@ import dev.mailwright.mailbox.blob.BlobStore;
 import dev.mailwright.mailbox.ingest.IngestedMessage;
 import dev.mailwright.mailbox.ingest.MessageIngest;
 import dev.mailwright.mailbox.ingest.MimeNestingLimitException;
+import dev.mailwright.mailbox.mapper.JdbcMailboxSessionMapperFactory;
 import dev.mailwright.mailbox.model.StoredMessage;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -56,7 +57,9 @@ import reactor.core.scheduler.Schedulers;
  *   <li>under the folder's write lock: ONE database transaction (UID and modseq on the folder row, message row,
  *       quota usage), then the "added" event for IMAP sessions;</li>
  * </ol>
- * and nothing else: no attachment parsing, no indexing, no re-reading. Any failure ({@link Throwable} included)
+ * and nothing else: no attachment parsing, no indexing, no re-reading. A delivery (not an IMAP APPEND) whose content
+ * the folder already holds from an earlier delivery is not stored again: the spool repeats a delivery when the server
+ * crashed after the message was stored and before the spool recorded it, and the message must be there once. Any failure ({@link Throwable} included)
  * releases the lock, removes the blob if the message was not committed, and fails the append with a
  * {@link MailboxException}.
  */
@@ -64,7 +67,7 @@ public class MailwrightMessageManager extends StoreMessageManager {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailwrightMessageManager.class);
 
     private final Mailbox mailbox;
-    private final MailboxSessionMapperFactory mappers;
+    private final JdbcMailboxSessionMapperFactory mappers;
     private final MailboxPathLocker locker;
     private final EventBus eventBus;
     private final QuotaManager quotaManager;
@@ -72,7 +75,7 @@ public class MailwrightMessageManager extends StoreMessageManager {
     private final BlobStore blobs;
     private final MessageIngest ingest;
 
-    public MailwrightMessageManager(MailboxSessionMapperFactory mappers, MessageSearchIndex index, EventBus eventBus,
+    public MailwrightMessageManager(JdbcMailboxSessionMapperFactory mappers, MessageSearchIndex index, EventBus eventBus,
                                     MailboxPathLocker locker, Mailbox mailbox, QuotaManager quotaManager,
                                     QuotaRootResolver quotaRootResolver, BatchSizes batchSizes,
                                     StoreRightManager storeRightManager, PreDeletionHooks preDeletionHooks,
@@ -146,6 +149,15 @@ public class MailwrightMessageManager extends StoreMessageManager {
                 null, null, internalDate == null ? new Date() : internalDate, Optional.empty(), ingested.size(),
                 ingested.bodyStart(), ingested.properties().build().getMediaType(), ingested.properties().build().getSubType(),
                 ingested.properties().getTextualLineCount(), ingested.properties().toProperties(), flags);
+            if (isDelivery) {
+                message.withDeliveryKey(ingested.sha256());
+                Optional<MessageMetaData> earlier = mappers.messageMapper().findDelivered(mailbox, ingested.sha256());
+                if (earlier.isPresent()) {
+                    LOGGER.info("Repeated delivery of message {} to {} (stored before a restart): kept once",
+                        earlier.get().getUid().asLong(), getMailboxPath().asString());
+                    return result(earlier.get());
+                }
+            }
             boolean[] stored = new boolean[1];
             MessageMetaData metaData;
             try {
@@ -166,9 +178,7 @@ public class MailwrightMessageManager extends StoreMessageManager {
             } finally {
                 committed = stored[0];
             }
-            return new AppendResult(new ComposedMessageId(mailbox.getMailboxId(), metaData.getMessageId(), metaData.getUid()),
-                metaData.getSize(), Optional.<List<org.apache.james.mailbox.model.MessageAttachmentMetadata>>empty(),
-                metaData.getThreadId());
+            return result(metaData);
         } catch (MailboxException e) {
             throw e;
         } catch (Throwable e) {
@@ -179,6 +189,12 @@ public class MailwrightMessageManager extends StoreMessageManager {
                 blobs.delete(List.of(ingested.blob()));
             }
         }
+    }
+
+    private AppendResult result(MessageMetaData metaData) {
+        return new AppendResult(new ComposedMessageId(mailbox.getMailboxId(), metaData.getMessageId(), metaData.getUid()),
+            metaData.getSize(), Optional.<List<org.apache.james.mailbox.model.MessageAttachmentMetadata>>empty(),
+            metaData.getThreadId());
     }
 
     private IngestedMessage ingest(Content content) throws MailboxException {

@@ -16,7 +16,8 @@ import java.util.Optional;
  *       every write to the folder increments under the row's lock, which orders the writes of all servers sharing
  *       the database.</li>
  *   <li>{@code MW_MESSAGE}: one row per message: flags, sizes, dates, the MIME properties IMAP needs, the header block
- *       (when it fits the row) and the reference of the body in the blob store.</li>
+ *       (when it fits the row), the reference of the body in the blob store and, for delivered mail, the SHA-256 of
+ *       its content (a delivery repeated after a crash of the spool is recognized and stored once).</li>
  *   <li>{@code MW_QUOTA_CURRENT}: usage per quota root, updated in the same transaction as the messages.</li>
  *   <li>{@code MW_SUBSCRIPTION}, {@code MW_ANNOTATION}: IMAP subscriptions and METADATA.</li>
  *   <li>{@code MW_BLOB}, {@code MW_BLOB_CHUNK}: message bodies when they are kept in the database (PostgreSQL).</li>
@@ -65,8 +66,10 @@ public final class Schema {
                 + "PROPERTIES " + text + ", "
                 + "HEADER " + dialect.shortBinaryType() + ", "
                 + "BLOB_ID VARCHAR(64) NOT NULL, "
+                + "DELIVERY_KEY VARCHAR(64), "
                 + "PRIMARY KEY (MAILBOX_ID, UID))",
             "CREATE INDEX MW_MESSAGE_BLOB ON MW_MESSAGE (BLOB_ID)",
+            "CREATE INDEX MW_MESSAGE_DELIVERY ON MW_MESSAGE (MAILBOX_ID, DELIVERY_KEY)",
             "CREATE TABLE MW_QUOTA_CURRENT ("
                 + "QUOTA_ROOT VARCHAR(512) NOT NULL PRIMARY KEY, "
                 + "MESSAGE_COUNT BIGINT NOT NULL, "

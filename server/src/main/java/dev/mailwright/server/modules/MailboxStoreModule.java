@@ -157,6 +157,7 @@ public class MailboxStoreModule extends AbstractModule {
         renameSteps.addBinding().to(QuotaUsernameChangeTaskStep.class);
 
         bind(MailboxStoreReady.class).asEagerSingleton();
+        bind(SearchIndexClosing.class).asEagerSingleton();
     }
 
     private void configureQuotas() {
@@ -252,6 +253,26 @@ public class MailboxStoreModule extends AbstractModule {
                 Files.deleteIfExists(Path.of(directories.getVarDirectory(), "search", "mailwright-running"));
             } catch (IOException e) {
                 LOGGER.debug("Removing the old search marker", e);
+            }
+        }
+    }
+
+    /** Closes the search index at stop (its writer holds the index folder's lock): Guice-made, so its @PreDestroy runs. */
+    @Singleton
+    public static class SearchIndexClosing {
+        private final LazySearchIndex index;
+
+        @Inject
+        SearchIndexClosing(LazySearchIndex index) {
+            this.index = index;
+        }
+
+        @javax.annotation.PreDestroy
+        public void close() {
+            try {
+                index.close();
+            } catch (IOException | RuntimeException e) {
+                LOGGER.warn("Closing the search index: {}", e.getMessage());
             }
         }
     }
