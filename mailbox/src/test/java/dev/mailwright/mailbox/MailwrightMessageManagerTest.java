@@ -41,13 +41,14 @@ class MailwrightMessageManagerTest {
     private static final Username ALICE = Username.of("alice@example.test");
 
     private TestStore store;
+    private UpdatableTickingClock clock;
     private MailwrightMailboxManager manager;
     private MailboxSession session;
     private MessageManager inbox;
 
     @BeforeEach
     void setUp() throws Exception {
-        UpdatableTickingClock clock = new UpdatableTickingClock(java.time.Instant.now());
+        clock = new UpdatableTickingClock(java.time.Instant.now());
         store = TestStore.on(TestDatabase.derby(), clock);
         manager = TestMailboxManagers.create(store, Set.of(), clock);
         session = manager.createSystemSession(ALICE);
@@ -118,14 +119,29 @@ class MailwrightMessageManagerTest {
     }
 
     @Test
-    void aRepeatedDeliveryIsStoredOnce() throws Exception {
+    void aDeliveryRepeatedAfterARestartIsStoredOnce() throws Exception {
         byte[] content = mail("delivered twice");
         MessageManager.AppendResult first = deliver(content);
-        MessageManager.AppendResult second = deliver(content);
+
+        // the server restarts (a new run) and the spool delivers the message again
+        clock.setInstant(clock.instant().plusSeconds(10));
+        MailwrightMailboxManager restarted = TestMailboxManagers.create(store, Set.of(), clock);
+        MessageManager inboxAfterRestart = restarted.getMailbox(MailboxPath.inbox(ALICE), session);
+        MessageManager.AppendResult second = inboxAfterRestart.appendMessage(
+            MessageManager.AppendCommand.builder().isDelivery(true).build(content), session);
 
         assertThat(second.getId().getUid()).isEqualTo(first.getId().getUid());
-        assertThat(inbox.getMessageCount(session)).isEqualTo(1);
+        assertThat(inboxAfterRestart.getMessageCount(session)).isEqualTo(1);
         assertThat(blobFiles()).isEqualTo(1);
+    }
+
+    @Test
+    void identicalDeliveriesWithinOneRunAreTwoMessages() throws Exception {
+        byte[] content = mail("sent twice in one session");
+        deliver(content);
+        deliver(content);
+
+        assertThat(inbox.getMessageCount(session)).isEqualTo(2);
     }
 
     @Test
