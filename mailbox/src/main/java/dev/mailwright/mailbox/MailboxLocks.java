@@ -10,6 +10,7 @@ import org.apache.james.mailbox.model.MailboxPath;
 import org.reactivestreams.Publisher;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -22,8 +23,15 @@ import reactor.core.scheduler.Schedulers;
  * <p>Unlike James's locker, a lock is always taken and released on the same thread with try/finally, also on the
  * reactive path: any {@link Throwable} (a {@link StackOverflowError} included, which Reactor would rethrow past its
  * cleanup operators) releases the lock.
+ *
+ * <p>Reactive callers wait for a lock on threads of {@link #WAITING}, never on Reactor's shared bounded-elastic
+ * threads: the holder of a write lock needs those to deliver its event to the IMAP sessions (James's listeners run
+ * there), and waiters occupying all of them would leave it waiting forever.
  */
 public final class MailboxLocks implements MailboxPathLocker {
+    /** Threads that may wait for a folder lock (and do the work under it). */
+    public static final Scheduler WAITING = Schedulers.newBoundedElastic(256, 100_000, "mailbox-lock", 60, true);
+
     private final ConcurrentHashMap<MailboxPath, ReentrantReadWriteLock> locks = new ConcurrentHashMap<>();
 
     @Override
@@ -47,7 +55,7 @@ public final class MailboxLocks implements MailboxPathLocker {
             } finally {
                 lock.unlock();
             }
-        }).subscribeOn(Schedulers.boundedElastic());
+        }).subscribeOn(WAITING);
     }
 
     private Lock lockOf(MailboxPath path, LockType lockType) {

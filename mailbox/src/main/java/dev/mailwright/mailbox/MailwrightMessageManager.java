@@ -46,7 +46,6 @@ import dev.mailwright.mailbox.ingest.MimeNestingLimitException;
 import dev.mailwright.mailbox.mapper.JdbcMailboxSessionMapperFactory;
 import dev.mailwright.mailbox.model.StoredMessage;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A folder of the store, with our own append path. Per appended message, exactly:
@@ -115,7 +114,7 @@ public class MailwrightMessageManager extends StoreMessageManager {
     @Override
     public Publisher<AppendResult> appendMessageReactive(AppendCommand command, MailboxSession session) {
         return Mono.fromCallable(() -> appendMessage(command, session))
-            .subscribeOn(Schedulers.boundedElastic());
+            .subscribeOn(MailboxLocks.WAITING);
     }
 
     @Override
@@ -239,7 +238,7 @@ public class MailwrightMessageManager extends StoreMessageManager {
                                                      EnumSet<MailboxMetaData.Item> items) throws MailboxException {
         return Mono.fromCallable(() -> locker.executeWithLock(getMailboxPath(),
                 () -> super.getMetaDataReactive(recentMode, session, items).block(), MailboxPathLocker.LockType.Read))
-            .subscribeOn(Schedulers.boundedElastic());
+            .subscribeOn(MailboxLocks.WAITING);
     }
 
     @Override
