@@ -176,6 +176,20 @@ class MailwrightMessageManagerTest {
         assertThat(stored.getSize()).isEqualTo(content.length);
     }
 
+    @Test
+    void aWholeLargeFolderIsReadPageByPageInUidOrder() throws Exception {
+        for (int i = 0; i < 1234; i++) {
+            inbox.appendMessage(MessageManager.AppendCommand.builder().build(mail("message " + i)), session);
+        }
+        List<Long> uids = reactor.core.publisher.Flux.from(inbox.getMessagesReactive(MessageRange.all(), FetchGroup.HEADERS, session))
+            .map(message -> message.getUid().asLong())
+            .collectList().block();
+        assertThat(uids).hasSize(1234).isSorted().doesNotHaveDuplicates();
+        assertThat(reactor.core.publisher.Flux.from(inbox.getMessagesReactive(MessageRange.range(
+                org.apache.james.mailbox.MessageUid.of(490), org.apache.james.mailbox.MessageUid.of(1010)), FetchGroup.MINIMAL, session))
+            .count().block()).isEqualTo(521);
+    }
+
     private long blobFiles() throws IOException {
         Path root = ((FileBlobStore) store.blobs()).root();
         try (Stream<Path> files = Files.walk(root)) {

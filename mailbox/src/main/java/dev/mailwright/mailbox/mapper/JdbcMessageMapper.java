@@ -90,11 +90,42 @@ public class JdbcMessageMapper implements MessageMapper {
         });
     }
 
+    /**
+     * Messages page by page ({@value #PAGE} rows at a time), so that a FETCH of a whole large folder never holds all
+     * its rows (and header blocks) in memory at once.
+     */
     @Override
     public Flux<MailboxMessage> findInMailboxReactive(Mailbox mailbox, MessageRange set, FetchType type, int limit) {
-        return Mono.fromCallable(() -> find(mailbox, set, type, limit))
-            .subscribeOn(Schedulers.boundedElastic())
-            .flatMapIterable(messages -> messages);
+        int page = limit > 0 ? Math.min(limit, PAGE) : PAGE;
+        Flux<MailboxMessage> messages = page(mailbox, set, type, page)
+            .expand(previous -> previous.size() < page
+                ? Mono.empty()
+                : rest(set, previous.get(previous.size() - 1).getUid().next())
+                    .map(rest -> page(mailbox, rest, type, page))
+                    .orElse(Mono.empty()))
+            .flatMapIterable(list -> list);
+        return limit > 0 ? messages.take(limit) : messages;
+    }
+
+    private static final int PAGE = 500;
+
+    private Mono<List<MailboxMessage>> page(Mailbox mailbox, MessageRange set, FetchType type, int size) {
+        return Mono.fromCallable(() -> find(mailbox, set, type, size))
+            .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** What is left of a range from {@code from} on, if anything. */
+    private static Optional<MessageRange> rest(MessageRange set, MessageUid from) {
+        switch (set.getType()) {
+            case ONE:
+                return Optional.empty();
+            case RANGE:
+                return from.compareTo(set.getUidTo()) <= 0 ? Optional.of(MessageRange.range(from, set.getUidTo())) : Optional.empty();
+            case FROM:
+            case ALL:
+            default:
+                return Optional.of(MessageRange.from(from));
+        }
     }
 
     @Override
