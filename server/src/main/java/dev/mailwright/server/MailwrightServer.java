@@ -20,15 +20,20 @@ import com.google.inject.CreationException;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 
+import dev.mailwright.server.imap.ImapServerModule;
 import dev.mailwright.server.modules.DnsModule;
 import dev.mailwright.server.modules.ProvisioningModule;
 import dev.mailwright.server.modules.ServerBasicsModule;
 import dev.mailwright.server.modules.ServerVariables;
+import dev.mailwright.server.smtp.SmtpServerModule;
+import dev.mailwright.server.spool.MailSpoolerModule;
 import dev.mailwright.server.startup.ConfigFiles;
 import dev.mailwright.server.startup.ListenerCheck;
 import dev.mailwright.server.startup.Provisioning;
 import dev.mailwright.server.startup.StartupProblem;
 import dev.mailwright.server.startup.TlsMaterial;
+import dev.mailwright.server.startup.WebAdminCredentials;
+import dev.mailwright.server.webadmin.WebAdminSecurityModule;
 
 /**
  * Starts a Mailwright server: {@code mailwright-server [--home DIR] [--conf DIR] [--data DIR] [--hostname NAME]}.
@@ -67,11 +72,13 @@ public final class MailwrightServer {
         }
         ListenerCheck.check(files);
         TlsMaterial.ensure(files, configuration.data(), configuration.hostname());
+        WebAdminCredentials.ensure(files, configuration.data());
         Provisioning provisioning = Provisioning.fromEnvironment(System.getenv(), variables.get("postmaster").orElseThrow());
 
         GuiceJamesServer james = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(MailwrightModules.ALL, new ProvisioningModule(provisioning))
-            .overrideWith(new ServerBasicsModule(variables), new DnsModule())
+            .overrideWith(new ServerBasicsModule(variables), new DnsModule(), new WebAdminSecurityModule(), new ImapServerModule(),
+                new SmtpServerModule(), new MailSpoolerModule())
             .overrideWith(overrides);
         return new MailwrightServer(configuration, james);
     }

@@ -175,7 +175,19 @@ public final class TestServer implements AutoCloseable {
     }
 
     public WebAdmin admin() {
-        return new WebAdmin("http://127.0.0.1:" + webadminPort);
+        Path tokenFile = data.resolve("webadmin/admin.token");
+        return new WebAdmin("http://127.0.0.1:" + webadminPort, () -> {
+            try {
+                return Files.exists(tokenFile) ? Optional.of(Files.readString(tokenFile).strip()) : Optional.empty();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** WebAdmin's base address, {@code http://127.0.0.1:PORT}. */
+    public String webadminUrl() {
+        return "http://127.0.0.1:" + webadminPort;
     }
 
     public Path conf() {

@@ -24,7 +24,7 @@ class AuthFailureGuardTest {
     private final AuthCmdHandler auth = mock(AuthCmdHandler.class);
 
     private AuthFailureGuard configured(String xml) throws Exception {
-        AuthFailureGuard guard = new AuthFailureGuard(new LocalCounters(clock), new RecordingMetricFactory());
+        AuthFailureGuard guard = new AuthFailureGuard(new AuthFailures(new LocalCounters(clock)), new RecordingMetricFactory());
         guard.init(HandlerConfig.of(xml));
         return guard;
     }
