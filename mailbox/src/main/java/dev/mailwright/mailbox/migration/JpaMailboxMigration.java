@@ -3,7 +3,6 @@ package dev.mailwright.mailbox.migration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -55,12 +54,10 @@ public final class JpaMailboxMigration {
 
     private final MailboxDatabase database;
     private final BlobStore blobs;
-    private final Path dataDirectory;
 
-    public JpaMailboxMigration(MailboxDatabase database, BlobStore blobs, Path dataDirectory) {
+    public JpaMailboxMigration(MailboxDatabase database, BlobStore blobs) {
         this.database = database;
         this.blobs = blobs;
-        this.dataDirectory = dataDirectory;
     }
 
     public record Result(long mailboxes, long messages, long subscriptions, long annotations) {
@@ -343,9 +340,5 @@ public final class JpaMailboxMigration {
             }
             return null;
         });
-    }
-
-    Path dataDirectory() {
-        return dataDirectory;
     }
 }

@@ -246,7 +246,7 @@ public class MailboxStoreModule extends AbstractModule {
         @Inject
         MailboxStoreReady(MailboxDatabase database, BlobStore blobs, JamesDirectoriesProvider directories, Clock clock) {
             Instant started = clock.instant();
-            new JpaMailboxMigration(database, blobs, Path.of(directories.getVarDirectory())).runIfNeeded();
+            new JpaMailboxMigration(database, blobs).runIfNeeded();
             MailboxStoreStartup.sweepOrphans(database, blobs, started);
             try {
                 // the periodic committer of the 0.1.0 index left this marker; the index no longer needs it
