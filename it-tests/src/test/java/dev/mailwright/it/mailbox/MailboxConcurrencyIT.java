@@ -47,6 +47,10 @@ class MailboxConcurrencyIT {
     private static final int TOTAL = (SMTP_CLIENTS + IMAP_CLIENTS) * PER_CLIENT;
     private static final Pattern FETCH_UID = Pattern.compile("^\\* (\\d+) FETCH \\(UID (\\d+)\\)$");
     private static final Pattern EXISTS = Pattern.compile("^\\* (\\d+) EXISTS$");
+    private static final Pattern MSN = Pattern.compile("^\\* (\\d+) FETCH ");
+    private static final Pattern UID_ITEM = Pattern.compile("[( ]UID (\\d+)");
+    private static final Pattern SIZE_ITEM = Pattern.compile("RFC822\\.SIZE (\\d+)");
+    private static final Pattern SUBJECT_TOKEN = Pattern.compile("Subject: load (\\S+)");
 
     DnsServer dns;
     TestServer server;
@@ -97,14 +101,12 @@ class MailboxConcurrencyIT {
             Set<String> tokens = new HashSet<>();
             long size = 0;
             int expected = 1;
-            Pattern line = Pattern.compile("^\\* (\\d+) FETCH \\(UID (\\d+) RFC822\\.SIZE (\\d+) .*Subject: load (\\S+).*", Pattern.DOTALL);
             for (String untagged : fetch.untagged()) {
-                Matcher matcher = line.matcher(untagged);
-                assertThat(matcher.matches()).as(untagged).isTrue();
-                assertThat(Integer.parseInt(matcher.group(1))).isEqualTo(expected);
-                assertThat(Integer.parseInt(matcher.group(2))).as("UIDs unique and increasing, none skipped").isEqualTo(expected);
-                size += Long.parseLong(matcher.group(3));
-                assertThat(tokens.add(matcher.group(4))).as("stored once: " + matcher.group(4)).isTrue();
+                assertThat(Integer.parseInt(field(MSN, untagged))).as(untagged).isEqualTo(expected);
+                assertThat(Integer.parseInt(field(UID_ITEM, untagged))).as("UIDs unique and increasing, none skipped").isEqualTo(expected);
+                size += Long.parseLong(field(SIZE_ITEM, untagged));
+                String token = field(SUBJECT_TOKEN, untagged);
+                assertThat(tokens.add(token)).as("stored once: " + token).isTrue();
                 expected++;
             }
             assertThat(tokens).isEqualTo(load.acknowledged());
@@ -171,6 +173,12 @@ class MailboxConcurrencyIT {
                 return;
             }
         }
+    }
+
+    static String field(Pattern pattern, String untagged) {
+        Matcher matcher = pattern.matcher(untagged);
+        assertThat(matcher.find()).as(pattern + " in " + untagged).isTrue();
+        return matcher.group(1);
     }
 
     private static int exists(RawImap.Response response, int previous) {

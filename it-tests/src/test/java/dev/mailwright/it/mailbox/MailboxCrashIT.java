@@ -33,7 +33,7 @@ import dev.mailwright.it.support.TestServer;
 class MailboxCrashIT {
     private static final String USER = "alice@example.test";
     private static final String PASSWORD = "alice-secret";
-    private static final Pattern SUBJECT = Pattern.compile("^\\* (\\d+) FETCH \\(UID (\\d+) .*Subject: load (\\S+).*", Pattern.DOTALL);
+    private static final Pattern SUBJECT = Pattern.compile("Subject: load (\\S+)");
 
     @Test
     void everyAcknowledgedMessageIsThereOnceAfterAKill9(@TempDir Path directory) throws Exception {
@@ -76,8 +76,8 @@ class MailboxCrashIT {
                     assertThat(fetch.ok()).as(fetch.tagged()).isTrue();
                     for (String untagged : fetch.untagged()) {
                         Matcher matcher = SUBJECT.matcher(untagged);
-                        assertThat(matcher.matches()).as(untagged).isTrue();
-                        stored.merge(matcher.group(3), 1, Integer::sum);
+                        assertThat(matcher.find()).as(untagged).isTrue();
+                        stored.merge(matcher.group(1), 1, Integer::sum);
                     }
                     messages = fetch.untagged().size();
                     RawImap.Response search = imap.command("UID SEARCH BODY " + MailboxLoad.WORD);

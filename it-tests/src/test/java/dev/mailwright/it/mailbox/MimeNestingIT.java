@@ -101,7 +101,7 @@ class MimeNestingIT {
             RawImap.Response fetch = imap.command("UID FETCH " + uid + " (BODYSTRUCTURE)");
             assertThat(fetch.ok()).as(fetch.tagged()).isTrue();
             String structure = fetch.untagged().get(0);
-            assertThat(structure).contains("BODYSTRUCTURE").contains("\"mixed\"");
+            assertThat(structure).contains("BODYSTRUCTURE").containsIgnoringCase("\"mixed\"");
             int depth = 0;
             int deepest = 0;
             for (char c : structure.toCharArray()) {
