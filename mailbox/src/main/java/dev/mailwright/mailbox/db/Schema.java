@@ -14,7 +14,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code MW_MAILBOX}: one row per folder; its {@code LAST_UID} and {@code HIGHEST_MODSEQ} are the counters that
  *       every write to the folder increments under the row's lock, which orders the writes of all servers sharing
- *       the database.</li>
+ *       the database; {@code MESSAGE_COUNT} is kept in the same transactions (counting a large folder's rows for
+ *       every "how many messages" would grow with the folder).</li>
  *   <li>{@code MW_MESSAGE}: one row per message: flags, sizes, dates, the MIME properties IMAP needs, the header block
  *       (when it fits the row), the reference of the body in the blob store and, for delivered mail, the SHA-256 of
  *       its content (a delivery repeated after a crash of the spool is recognized and stored once).</li>
@@ -43,6 +44,7 @@ public final class Schema {
                 + "UID_VALIDITY BIGINT NOT NULL, "
                 + "LAST_UID BIGINT NOT NULL, "
                 + "HIGHEST_MODSEQ BIGINT NOT NULL, "
+                + "MESSAGE_COUNT BIGINT DEFAULT 0 NOT NULL, "
                 + "ACL " + text + ", "
                 + "CONSTRAINT MW_MAILBOX_PATH UNIQUE (USER_NAME, NAMESPACE, NAME))",
             "CREATE TABLE MW_MESSAGE ("

@@ -24,12 +24,15 @@ final class FolderCounters {
     record Allocation(MessageUid firstUid, ModSeq modSeq) {
     }
 
-    /** Reserves {@code uids} new UIDs and one new modseq for the folder, locking its row until the transaction ends. */
+    /**
+     * Reserves {@code uids} new UIDs and one new modseq for the folder, for as many new messages, locking its row until
+     * the transaction ends.
+     */
     static Allocation allocate(Connection connection, Dialect dialect, long mailboxId, int uids) throws SQLException {
         if (dialect == Dialect.POSTGRES) {
             try (PreparedStatement statement = MailboxDatabase.prepare(connection,
-                "UPDATE MW_MAILBOX SET LAST_UID = LAST_UID + ?, HIGHEST_MODSEQ = HIGHEST_MODSEQ + 1 WHERE MAILBOX_ID = ? "
-                    + "RETURNING LAST_UID, HIGHEST_MODSEQ", (long) uids, mailboxId);
+                "UPDATE MW_MAILBOX SET LAST_UID = LAST_UID + ?, HIGHEST_MODSEQ = HIGHEST_MODSEQ + 1, MESSAGE_COUNT = MESSAGE_COUNT + ? "
+                    + "WHERE MAILBOX_ID = ? RETURNING LAST_UID, HIGHEST_MODSEQ", (long) uids, (long) uids, mailboxId);
                  ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
                     throw new MissingMailboxException(mailboxId);
@@ -38,8 +41,8 @@ final class FolderCounters {
             }
         }
         if (MailboxDatabase.update(connection,
-            "UPDATE MW_MAILBOX SET LAST_UID = LAST_UID + ?, HIGHEST_MODSEQ = HIGHEST_MODSEQ + 1 WHERE MAILBOX_ID = ?",
-            (long) uids, mailboxId) == 0) {
+            "UPDATE MW_MAILBOX SET LAST_UID = LAST_UID + ?, HIGHEST_MODSEQ = HIGHEST_MODSEQ + 1, MESSAGE_COUNT = MESSAGE_COUNT + ? "
+                + "WHERE MAILBOX_ID = ?", (long) uids, (long) uids, mailboxId) == 0) {
             throw new MissingMailboxException(mailboxId);
         }
         long[] values = read(connection, mailboxId);
@@ -69,6 +72,24 @@ final class FolderCounters {
     static void lock(Connection connection, long mailboxId) throws SQLException {
         if (MailboxDatabase.update(connection, "UPDATE MW_MAILBOX SET HIGHEST_MODSEQ = HIGHEST_MODSEQ WHERE MAILBOX_ID = ?", mailboxId) == 0) {
             throw new MissingMailboxException(mailboxId);
+        }
+    }
+
+    /** Messages left the folder (expunge, move out), inside the caller's transaction (the row is locked already). */
+    static void removed(Connection connection, long mailboxId, long count) throws SQLException {
+        if (count != 0) {
+            MailboxDatabase.update(connection, "UPDATE MW_MAILBOX SET MESSAGE_COUNT = MESSAGE_COUNT - ? WHERE MAILBOX_ID = ?", count, mailboxId);
+        }
+    }
+
+    static long messageCount(Connection connection, long mailboxId) throws SQLException {
+        try (PreparedStatement statement = MailboxDatabase.prepare(connection,
+            "SELECT MESSAGE_COUNT FROM MW_MAILBOX WHERE MAILBOX_ID = ?", mailboxId);
+             ResultSet rows = statement.executeQuery()) {
+            if (!rows.next()) {
+                throw new MissingMailboxException(mailboxId);
+            }
+            return rows.getLong(1);
         }
     }
 

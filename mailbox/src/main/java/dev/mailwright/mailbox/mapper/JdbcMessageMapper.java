@@ -146,14 +146,11 @@ public class JdbcMessageMapper implements MessageMapper {
 
     @Override
     public long countMessagesInMailbox(Mailbox mailbox) throws MailboxException {
-        return database.query("count messages", connection -> {
-            try (PreparedStatement statement = MailboxDatabase.prepare(connection,
-                "SELECT COUNT(*) FROM MW_MESSAGE WHERE MAILBOX_ID = ?", id(mailbox));
-                 ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        });
+        try {
+            return database.query("count messages", connection -> FolderCounters.messageCount(connection, id(mailbox)));
+        } catch (MailboxException e) {
+            throw notFoundIfMissing(mailbox, e);
+        }
     }
 
     @Override
@@ -191,6 +188,8 @@ public class JdbcMessageMapper implements MessageMapper {
             deleted.clear();
             bodies.clear();
             long size = 0;
+            // lock order of every writer: folder row, message rows, quota row
+            FolderCounters.lock(connection, id(mailbox));
             for (MessageRange range : MessageRange.toRanges(sorted)) {
                 try (PreparedStatement statement = MessageRows.select(connection, MessageRows.METADATA_COLUMNS, id(mailbox), range, "");
                      ResultSet result = statement.executeQuery()) {
@@ -206,6 +205,7 @@ public class JdbcMessageMapper implements MessageMapper {
                 String condition = MessageRows.rangeCondition(range, arguments);
                 MailboxDatabase.update(connection, "DELETE FROM MW_MESSAGE WHERE MAILBOX_ID = ?" + condition, arguments.toArray());
             }
+            FolderCounters.removed(connection, id(mailbox), deleted.size());
             QuotaUsage.add(connection, database.dialect(), quotaRoot, -deleted.size(), -size);
             return null;
         });
@@ -484,6 +484,7 @@ public class JdbcMessageMapper implements MessageMapper {
                     original.setUid(MessageUid.of(uid));
                     original.setModSeq(allocation.modSeq());
                     original.setSaveDate(new Date(saveDate));
+                    FolderCounters.removed(connection, from, 1);
                     String sourceRoot = quotaRootOfMailbox(connection, from);
                     if (!sourceRoot.equals(targetRoot)) {
                         quotaChanges.computeIfAbsent(sourceRoot, any -> new long[2]);

@@ -333,6 +333,8 @@ public final class JpaMailboxMigration {
             return null;
         });
         database.inTransaction(connection -> {
+            MailboxDatabase.update(connection, "UPDATE MW_MAILBOX SET MESSAGE_COUNT = "
+                + "(SELECT COUNT(*) FROM MW_MESSAGE WHERE MW_MESSAGE.MAILBOX_ID = MW_MAILBOX.MAILBOX_ID)");
             MailboxDatabase.update(connection, "DELETE FROM MW_QUOTA_CURRENT");
             for (Map.Entry<String, long[]> entry : usage.entrySet()) {
                 MailboxDatabase.update(connection, "INSERT INTO MW_QUOTA_CURRENT (QUOTA_ROOT, MESSAGE_COUNT, STORAGE) VALUES (?, ?, ?)",

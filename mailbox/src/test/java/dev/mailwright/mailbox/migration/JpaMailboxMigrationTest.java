@@ -77,6 +77,7 @@ class JpaMailboxMigrationTest {
         assertThat(inbox.getUidValidity()).isEqualTo(UidValidity.of(1234));
         MessageMapper messages = store.mappers().createMessageMapper(null);
         assertThat(messages.getLastUid(inbox)).contains(MessageUid.of(12));
+        assertThat(messages.countMessagesInMailbox(inbox)).isEqualTo(2);
         assertThat(messages.getHighestModSeq(inbox).asLong()).isEqualTo(40);
         List<MailboxMessage> stored = ImmutableList.copyOf(messages.findInMailbox(inbox, MessageRange.all(), MessageMapper.FetchType.FULL, -1));
         assertThat(stored).extracting(message -> message.getUid().asLong()).containsExactly(3L, 12L);
