@@ -375,8 +375,12 @@ class Mailwright:
 
     def http(self, method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"http://127.0.0.1:{MW_WEBADMIN}{path}", data=data, method=method,
-                                         headers={"Content-Type": "application/json"} if data else {})
+        headers = {"Content-Type": "application/json"} if data else {}
+        # WebAdmin wants the administrator's token, which the server writes in its data folder at first start
+        token = self.dir / "var" / "webadmin" / "admin.token"
+        if token.exists():
+            headers["Authorization"] = "Bearer " + token.read_text().strip()
+        request = urllib.request.Request(f"http://127.0.0.1:{MW_WEBADMIN}{path}", data=data, method=method, headers=headers)
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.read().decode()
 

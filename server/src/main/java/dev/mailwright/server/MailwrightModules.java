@@ -29,9 +29,8 @@ import dev.mailwright.server.modules.ActiveMqQueueModule;
 import dev.mailwright.server.modules.ContentFiltersModule;
 import dev.mailwright.server.modules.DkimModule;
 import dev.mailwright.server.modules.JpaDataModule;
-import dev.mailwright.server.modules.JpaMailboxModule;
 import dev.mailwright.server.modules.JpaPersistenceModule;
-import dev.mailwright.server.modules.LuceneSearchModule;
+import dev.mailwright.server.modules.MailboxStoreModule;
 import dev.mailwright.server.modules.MetricsModule;
 import dev.mailwright.server.modules.ReadCacheModule;
 import dev.mailwright.server.modules.StateStoreModule;
@@ -46,11 +45,10 @@ public final class MailwrightModules {
         new JpaPersistenceModule(),
         new JpaDataModule(),
         new ReadCacheModule(),
-        new JpaMailboxModule(),
+        new MailboxStoreModule(),
         new MailboxModule(),
         new DefaultEventModule(),
         new MemoryDeadLetterModule(),
-        new LuceneSearchModule(),
         new ActiveMqQueueModule(),
         new RawPostDequeueDecoratorModule(),
         new NaiveDelegationStoreModule(),

@@ -1,0 +1,10 @@
+package dev.mailwright.mailbox.contract;
+
+import dev.mailwright.mailbox.support.TestDatabase;
+
+class DerbyMessageMoveTest extends JdbcMessageMoveContract {
+    @Override
+    TestDatabase database() {
+        return TestDatabase.derby();
+    }
+}
