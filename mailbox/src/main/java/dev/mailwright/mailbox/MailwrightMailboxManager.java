@@ -39,8 +39,6 @@ public class MailwrightMailboxManager extends StoreMailboxManager {
 
     private final BlobStore blobs;
     private final MessageIngest ingest;
-    /** When this run of the server started: copies stored before it may be repeated by the spool after a crash. */
-    private final java.time.Instant runStarted;
 
     @Inject
     public MailwrightMailboxManager(JdbcMailboxSessionMapperFactory mappers, SessionProvider sessionProvider,
@@ -54,14 +52,13 @@ public class MailwrightMailboxManager extends StoreMailboxManager {
             storeRightManager, quotaComponents, index, configuration, preDeletionHooks, threadIdGuessingAlgorithm, clock);
         this.blobs = blobs;
         this.ingest = ingest;
-        this.runStarted = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     @Override
     protected StoreMessageManager createMessageManager(Mailbox mailbox, MailboxSession session) {
         return new MailwrightMessageManager((JdbcMailboxSessionMapperFactory) getMapperFactory(), getMessageSearchIndex(), getEventBus(), getLocker(), mailbox,
             getQuotaComponents().getQuotaManager(), getQuotaComponents().getQuotaRootResolver(), configuration.getBatchSizes(),
-            getStoreRightManager(), getPreDeletionHooks(), blobs, ingest, getClock(), getMessageIdFactory(), runStarted);
+            getStoreRightManager(), getPreDeletionHooks(), blobs, ingest, getClock(), getMessageIdFactory());
     }
 
     public org.apache.james.mailbox.store.search.MessageSearchIndex searchIndex() {

@@ -55,10 +55,9 @@ import reactor.core.publisher.Mono;
  *   <li>under the folder's write lock: ONE database transaction (UID and modseq on the folder row, message row,
  *       quota usage), then the "added" event for IMAP sessions;</li>
  * </ol>
- * and nothing else: no attachment parsing, no indexing, no re-reading. A delivery (not an IMAP APPEND) whose content
- * the folder holds from a delivery of an earlier run of the server is not stored again: the spool repeats a delivery
- * when the server crashed after the message was stored and before the spool recorded it, and the message must be
- * there once. Any failure ({@link Throwable} included)
+ * and nothing else: no attachment parsing, no indexing, no re-reading. (A delivery the spool repeats after a crash is
+ * recognized before it reaches the store, by {@code DeliverOnce} in the server's mailet chain.) Any failure
+ * ({@link Throwable} included)
  * releases the lock, removes the blob if the message was not committed, and fails the append with a
  * {@link MailboxException}.
  */
@@ -73,14 +72,13 @@ public class MailwrightMessageManager extends StoreMessageManager {
     private final QuotaRootResolver quotaRootResolver;
     private final BlobStore blobs;
     private final MessageIngest ingest;
-    private final java.time.Instant runStarted;
 
     public MailwrightMessageManager(JdbcMailboxSessionMapperFactory mappers, MessageSearchIndex index, EventBus eventBus,
                                     MailboxPathLocker locker, Mailbox mailbox, QuotaManager quotaManager,
                                     QuotaRootResolver quotaRootResolver, BatchSizes batchSizes,
                                     StoreRightManager storeRightManager, PreDeletionHooks preDeletionHooks,
                                     BlobStore blobs, MessageIngest ingest, java.time.Clock clock,
-                                    org.apache.james.mailbox.model.MessageId.Factory messageIdFactory, java.time.Instant runStarted) {
+                                    org.apache.james.mailbox.model.MessageId.Factory messageIdFactory) {
         super(StoreMailboxManager.DEFAULT_NO_MESSAGE_CAPABILITIES, mappers, index, eventBus, locker, mailbox, quotaManager,
             quotaRootResolver, batchSizes, storeRightManager, preDeletionHooks,
             // only James's own append path would use it, and it is replaced below
@@ -94,7 +92,6 @@ public class MailwrightMessageManager extends StoreMessageManager {
         this.quotaRootResolver = quotaRootResolver;
         this.blobs = blobs;
         this.ingest = ingest;
-        this.runStarted = runStarted;
     }
 
     /** User flags (keywords) are stored. */
@@ -150,16 +147,6 @@ public class MailwrightMessageManager extends StoreMessageManager {
                 null, null, internalDate == null ? new Date() : internalDate, Optional.empty(), ingested.size(),
                 ingested.bodyStart(), ingested.properties().build().getMediaType(), ingested.properties().build().getSubType(),
                 ingested.properties().getTextualLineCount(), ingested.properties().toProperties(), flags);
-            if (isDelivery) {
-                message.withDeliveryKey(ingested.sha256());
-                Optional<MessageMetaData> earlier = mappers.messageMapper().findDelivered(mailbox, ingested.sha256())
-                    .filter(this::storedBeforeThisRun);
-                if (earlier.isPresent()) {
-                    LOGGER.info("Repeated delivery of message {} to {} (stored before a restart): kept once",
-                        earlier.get().getUid().asLong(), getMailboxPath().asString());
-                    return result(earlier.get());
-                }
-            }
             boolean[] stored = new boolean[1];
             MessageMetaData metaData;
             try {
@@ -191,15 +178,6 @@ public class MailwrightMessageManager extends StoreMessageManager {
                 blobs.delete(List.of(ingested.blob()));
             }
         }
-    }
-
-    /**
-     * Only a copy stored by an earlier run of this server can be a delivery the spool repeats (the run that stored it
-     * died before the spool recorded it). Identical content delivered twice within one run (the same message sent
-     * twice in one SMTP session within a second) is two deliveries.
-     */
-    private boolean storedBeforeThisRun(MessageMetaData earlier) {
-        return earlier.getSaveDate().map(saved -> saved.toInstant().isBefore(runStarted)).orElse(true);
     }
 
     private AppendResult result(MessageMetaData metaData) {

@@ -36,7 +36,7 @@ import dev.mailwright.mailbox.support.TestDatabase;
 import dev.mailwright.mailbox.support.TestMailboxManagers;
 import dev.mailwright.mailbox.support.TestStore;
 
-/** Our append path: refusals and failures release everything, repeated deliveries are stored once. */
+/** Our append path: refusals and failures release everything; the store never drops a message as a duplicate. */
 class MailwrightMessageManagerTest {
     private static final Username ALICE = Username.of("alice@example.test");
 
@@ -119,24 +119,7 @@ class MailwrightMessageManagerTest {
     }
 
     @Test
-    void aDeliveryRepeatedAfterARestartIsStoredOnce() throws Exception {
-        byte[] content = mail("delivered twice");
-        MessageManager.AppendResult first = deliver(content);
-
-        // the server restarts (a new run) and the spool delivers the message again
-        clock.setInstant(clock.instant().plusSeconds(10));
-        MailwrightMailboxManager restarted = TestMailboxManagers.create(store, Set.of(), clock);
-        MessageManager inboxAfterRestart = restarted.getMailbox(MailboxPath.inbox(ALICE), session);
-        MessageManager.AppendResult second = inboxAfterRestart.appendMessage(
-            MessageManager.AppendCommand.builder().isDelivery(true).build(content), session);
-
-        assertThat(second.getId().getUid()).isEqualTo(first.getId().getUid());
-        assertThat(inboxAfterRestart.getMessageCount(session)).isEqualTo(1);
-        assertThat(blobFiles()).isEqualTo(1);
-    }
-
-    @Test
-    void identicalDeliveriesWithinOneRunAreTwoMessages() throws Exception {
+    void identicalDeliveriesAreTwoMessages() throws Exception {
         byte[] content = mail("sent twice in one session");
         deliver(content);
         deliver(content);

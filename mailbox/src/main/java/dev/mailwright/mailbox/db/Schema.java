@@ -17,8 +17,7 @@ import java.util.Optional;
  *       the database; {@code MESSAGE_COUNT} is kept in the same transactions (counting a large folder's rows for
  *       every "how many messages" would grow with the folder).</li>
  *   <li>{@code MW_MESSAGE}: one row per message: flags, sizes, dates, the MIME properties IMAP needs, the header block
- *       (when it fits the row), the reference of the body in the blob store and, for delivered mail, the SHA-256 of
- *       its content (a delivery repeated after a crash of the spool is recognized and stored once).</li>
+ *       (when it fits the row), and the reference of the body in the blob store.</li>
  *   <li>{@code MW_QUOTA_CURRENT}: usage per quota root, updated in the same transaction as the messages.</li>
  *   <li>{@code MW_SUBSCRIPTION}, {@code MW_ANNOTATION}: IMAP subscriptions and METADATA.</li>
  *   <li>{@code MW_BLOB}, {@code MW_BLOB_CHUNK}: message bodies when they are kept in the database (PostgreSQL).</li>
@@ -68,10 +67,8 @@ public final class Schema {
                 + "PROPERTIES " + text + ", "
                 + "HEADER " + dialect.shortBinaryType() + ", "
                 + "BLOB_ID VARCHAR(64) NOT NULL, "
-                + "DELIVERY_KEY VARCHAR(64), "
                 + "PRIMARY KEY (MAILBOX_ID, UID))",
             "CREATE INDEX MW_MESSAGE_BLOB ON MW_MESSAGE (BLOB_ID)",
-            "CREATE INDEX MW_MESSAGE_DELIVERY ON MW_MESSAGE (MAILBOX_ID, DELIVERY_KEY)",
             "CREATE TABLE MW_QUOTA_CURRENT ("
                 + "QUOTA_ROOT VARCHAR(512) NOT NULL PRIMARY KEY, "
                 + "MESSAGE_COUNT BIGINT NOT NULL, "

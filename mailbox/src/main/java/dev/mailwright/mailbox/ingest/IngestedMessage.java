@@ -7,7 +7,7 @@ import dev.mailwright.mailbox.blob.BlobId;
 /**
  * A message read once from its source: its body durable in the blob store, and what its row needs, gathered in the
  * same pass (size, where the body starts, the header block when it fits the row, MIME properties of the top-level
- * entity, the SHA-256 of the content).
+ * entity).
  */
-public record IngestedMessage(BlobId blob, long size, int bodyStart, byte[] header, PropertyBuilder properties, String sha256) {
+public record IngestedMessage(BlobId blob, long size, int bodyStart, byte[] header, PropertyBuilder properties) {
 }

@@ -58,7 +58,7 @@ public final class MessageIngest {
             tee.drain();
             writer.output().flush();
             BlobId blob = writer.commit();
-            return new IngestedMessage(blob, tee.count, tee.bodyStart(), tee.header(), properties, tee.sha256());
+            return new IngestedMessage(blob, tee.count, tee.bodyStart(), tee.header(), properties);
         } catch (MimeException e) {
             throw new IOException("Unreadable message: " + e.getMessage(), e);
         }
@@ -166,7 +166,6 @@ public final class MessageIngest {
     private static final class TeeInput extends FilterInputStream {
         private static final int HEADER_LIMIT = Dialect.MAX_SHORT_BINARY;
         private final OutputStream copy;
-        private final java.security.MessageDigest digest = sha256Digest();
         private final ByteArrayOutputStream header = new ByteArrayOutputStream(2048);
         private long count;
         private long bodyStart = -1;
@@ -182,7 +181,6 @@ public final class MessageIngest {
             int b = in.read();
             if (b >= 0) {
                 copy.write(b);
-                digest.update((byte) b);
                 see((byte) b);
             }
             return b;
@@ -193,7 +191,6 @@ public final class MessageIngest {
             int n = in.read(bytes, offset, length);
             if (n > 0) {
                 copy.write(bytes, offset, n);
-                digest.update(bytes, offset, n);
                 int i = offset;
                 int end = offset + n;
                 while (i < end && bodyStart < 0) {
@@ -253,18 +250,6 @@ public final class MessageIngest {
             byte[] buffer = new byte[65536];
             while (read(buffer, 0, buffer.length) >= 0) {
                 // copies the rest (an epilogue mime4j did not need) to the blob
-            }
-        }
-
-        String sha256() {
-            return java.util.HexFormat.of().formatHex(digest.digest());
-        }
-
-        private static java.security.MessageDigest sha256Digest() {
-            try {
-                return java.security.MessageDigest.getInstance("SHA-256");
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
             }
         }
 

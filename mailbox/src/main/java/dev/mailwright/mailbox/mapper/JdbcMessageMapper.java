@@ -259,23 +259,6 @@ public class JdbcMessageMapper implements MessageMapper {
     }
 
     /**
-     * The message already stored in the folder by an earlier delivery of the same content (a delivery the spool
-     * repeats because the server crashed after the message was stored and before the spool learned it), if any.
-     */
-    public Optional<MessageMetaData> findDelivered(Mailbox mailbox, String deliveryKey) throws MailboxException {
-        return database.query("look for a repeated delivery", connection -> {
-            try (PreparedStatement statement = MailboxDatabase.prepare(connection, "SELECT " + MessageRows.METADATA_COLUMNS
-                + " FROM MW_MESSAGE WHERE MAILBOX_ID = ? AND DELIVERY_KEY = ?", id(mailbox), deliveryKey);
-                 ResultSet rows = statement.executeQuery()) {
-                if (!rows.next()) {
-                    return Optional.<MessageMetaData>empty();
-                }
-                return Optional.of(MessageRows.read(rows, blobs, mailbox.getMailboxId(), false).metaData());
-            }
-        });
-    }
-
-    /**
      * The message as this store keeps it. Messages of our own append path arrive with their body already in the
      * blob store; any other (James's tests, copies from elsewhere) is written to the blob store here, before the
      * transaction.

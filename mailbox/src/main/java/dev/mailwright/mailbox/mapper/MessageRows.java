@@ -30,7 +30,7 @@ final class MessageRows {
     static final String ALL_COLUMNS = METADATA_COLUMNS + ", PROPERTIES, HEADER";
     static final String INSERT = "INSERT INTO MW_MESSAGE (MAILBOX_ID, UID, MODSEQ, INTERNAL_DATE, SAVE_DATE, SIZE, BODY_START, "
         + "IS_ANSWERED, IS_DELETED, IS_DRAFT, IS_FLAGGED, IS_RECENT, IS_SEEN, USER_FLAGS, MEDIA_TYPE, SUB_TYPE, TEXT_LINES, "
-        + "PROPERTIES, HEADER, BLOB_ID, DELIVERY_KEY) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        + "PROPERTIES, HEADER, BLOB_ID) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private MessageRows() {
     }
@@ -138,7 +138,6 @@ final class MessageRows {
                 insert.setBytes(19, header);
             }
             insert.setString(20, message.blobId().value());
-            insert.setString(21, message.deliveryKey());
             insert.executeUpdate();
         }
     }

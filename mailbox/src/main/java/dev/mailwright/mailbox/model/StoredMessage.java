@@ -58,7 +58,6 @@ public final class StoredMessage implements MailboxMessage {
     private boolean recent;
     private boolean seen;
     private String[] userFlags;
-    private String deliveryKey;
 
     public StoredMessage(BlobStore blobs, BlobId blob, byte[] header, MailboxId mailboxId, MessageUid uid, ModSeq modSeq,
                          Date internalDate, Optional<Date> saveDate, long size, int bodyStart, String mediaType,
@@ -90,15 +89,6 @@ public final class StoredMessage implements MailboxMessage {
         setFlags(flags);
     }
 
-    /** For delivered mail: the SHA-256 of the content, by which a repeated delivery is recognized. */
-    public String deliveryKey() {
-        return deliveryKey;
-    }
-
-    public StoredMessage withDeliveryKey(String deliveryKey) {
-        this.deliveryKey = deliveryKey;
-        return this;
-    }
 
     public BlobId blobId() {
         return blob;
