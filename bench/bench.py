@@ -100,6 +100,15 @@ def tree_pids(roots):
     return pids
 
 
+def machine_ticks():
+    """(busy, total) ticks of all CPUs from /proc/stat: how busy the whole machine was, load generator included."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    total = sum(values[:8])  # guest time is already counted in user
+    return total - idle, total
+
+
 def tree_cpu_ticks(roots):
     total = 0
     for p in tree_pids(roots):
@@ -739,6 +748,7 @@ def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, tim
     counter = (lambda: sink.count()) if sink else (lambda: peer.count(users))
     before = counter()
     ticks0 = tree_cpu_ticks(roots)
+    machine0 = machine_ticks()
     db_pids = peer.db_pids() if hasattr(peer, "db_pids") else []
     db_ticks0 = sum_cpu_ticks(db_pids)
     rss = RssSampler(roots)
@@ -764,6 +774,7 @@ def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, tim
         stored_at = time.monotonic()
         complete = False
     ticks1 = tree_cpu_ticks(roots)
+    machine1 = machine_ticks()
     db_ticks1 = sum_cpu_ticks(db_pids)
     peak_rss = rss.stop()
     stored = counter() - before
@@ -785,6 +796,8 @@ def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, tim
         "cpu_ms_per_msg": round((ticks1 - ticks0) * 1000 / CLOCK_TICKS / msgs, 2),
         "db_cpu_ms_per_msg": round((db_ticks1 - db_ticks0) * 1000 / CLOCK_TICKS / msgs, 2) if db_pids else None,
         "peak_pss_mb": round(peak_rss / 2**20, 1),
+        # share of both cores busy from start to stored (server, smtp-source, probe, and anything else running)
+        "machine_busy": round((machine1[0] - machine0[0]) / max(1, machine1[1] - machine0[1]), 2),
         "latency_p50_ms": round(percentile(samples, 50), 1) if samples else None,
         "latency_p99_ms": round(percentile(samples, 99), 1) if samples else None,
         "latency_samples": len(samples),
@@ -903,7 +916,7 @@ class Context:
         imap = f" imap={result['imap_messages']} imap_ok={result['imap_ok']}" if "imap_ok" in result else ""
         log(f"{scenario:22} {result['peer']:15} size={result['size']:>8} conc={result['conc']:>3} "
             f"accepted={result['accepted_msg_s']:>7} stored={result['stored_msg_s']} cpu/msg={result['cpu_ms_per_msg']}ms "
-            f"pss={result['peak_pss_mb']}MB p50/p99={result['latency_p50_ms']}/{result['latency_p99_ms']}ms "
+            f"pss={result['peak_pss_mb']}MB busy={result.get('machine_busy')} p50/p99={result['latency_p50_ms']}/{result['latency_p99_ms']}ms "
             f"rc={result['rc']} complete={result['complete']} stored={result['stored']}/{result['expected']}{imap}")
 
 
