@@ -1020,6 +1020,12 @@ def main():
     parser.add_argument("--conf-edit", action="append", default=[], metavar="FILE:REGEX:REPLACEMENT",
                         help="extra edit of the bench copy of conf/ (repeatable)")
     args = parser.parse_args()
+    # `timeout`, `kill` or a closed terminal must still stop the servers: turn SIGTERM/SIGHUP into an exit, so that
+    # the finally below runs (by default Python dies at once and leaves Java, Postfix and Dovecot running)
+    def terminated(signum, _frame):
+        raise SystemExit(f"bench: stopped by signal {signum}")
+    signal.signal(signal.SIGTERM, terminated)
+    signal.signal(signal.SIGHUP, terminated)
 
     version = re.search(r"<version>([^<]+)</version>", (ROOT / "pom.xml").read_text()).group(1)
     dist = ROOT / "server" / "target" / f"mailwright-{version}"
