@@ -749,6 +749,7 @@ def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, tim
     before = counter()
     ticks0 = tree_cpu_ticks(roots)
     machine0 = machine_ticks()
+    own0 = sum(os.times()[:4])  # this script (probe, samplers) and its reaped children (smtp-source), in seconds
     db_pids = peer.db_pids() if hasattr(peer, "db_pids") else []
     db_ticks0 = sum_cpu_ticks(db_pids)
     rss = RssSampler(roots)
@@ -775,6 +776,7 @@ def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, tim
         complete = False
     ticks1 = tree_cpu_ticks(roots)
     machine1 = machine_ticks()
+    own1 = sum(os.times()[:4])
     db_ticks1 = sum_cpu_ticks(db_pids)
     peak_rss = rss.stop()
     stored = counter() - before
@@ -798,6 +800,9 @@ def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, tim
         "peak_pss_mb": round(peak_rss / 2**20, 1),
         # share of both cores busy from start to stored (server, smtp-source, probe, and anything else running)
         "machine_busy": round((machine1[0] - machine0[0]) / max(1, machine1[1] - machine0[1]), 2),
+        # share of the cores' time taken by neither the peer nor the load generator: other work on a shared machine
+        "others_busy": round(max(0, (machine1[0] - machine0[0]) - (ticks1 - ticks0) - (own1 - own0) * CLOCK_TICKS)
+                             / max(1, machine1[1] - machine0[1]), 2),
         "latency_p50_ms": round(percentile(samples, 50), 1) if samples else None,
         "latency_p99_ms": round(percentile(samples, 99), 1) if samples else None,
         "latency_samples": len(samples),
@@ -916,7 +921,7 @@ class Context:
         imap = f" imap={result['imap_messages']} imap_ok={result['imap_ok']}" if "imap_ok" in result else ""
         log(f"{scenario:22} {result['peer']:15} size={result['size']:>8} conc={result['conc']:>3} "
             f"accepted={result['accepted_msg_s']:>7} stored={result['stored_msg_s']} cpu/msg={result['cpu_ms_per_msg']}ms "
-            f"pss={result['peak_pss_mb']}MB busy={result.get('machine_busy')} p50/p99={result['latency_p50_ms']}/{result['latency_p99_ms']}ms "
+            f"pss={result['peak_pss_mb']}MB busy={result.get('machine_busy')} others={result.get('others_busy')} p50/p99={result['latency_p50_ms']}/{result['latency_p99_ms']}ms "
             f"rc={result['rc']} complete={result['complete']} stored={result['stored']}/{result['expected']}{imap}")
 
 
@@ -940,13 +945,16 @@ def summarize(results):
         def med(key):
             values = [x[key] for x in runs if x.get(key) is not None]
             return round(statistics.median(values), 1) if values else None
+        def med2(key):
+            values = [x[key] for x in runs if x.get(key) is not None]
+            return round(statistics.median(values), 2) if values else None
         rows.append({"scenario": scenario, "size": size, "conc": conc, "peer": peer, "runs": len(runs),
                      "runs_ok": sum(1 for x in runs if run_ok(x)),
                      "accepted_msg_s": med("accepted_msg_s"), "stored_msg_s": med("stored_msg_s"),
                      "stored_deliveries_s": med("stored_deliveries_s"), "cpu_ms_per_msg": med("cpu_ms_per_msg"),
                      "peak_pss_mb": med("peak_pss_mb"), "latency_p50_ms": med("latency_p50_ms"),
                      "latency_p99_ms": med("latency_p99_ms"), "heap_growth_mb": med("heap_growth_mb"),
-                     "db_cpu_ms_per_msg": med("db_cpu_ms_per_msg")})
+                     "db_cpu_ms_per_msg": med("db_cpu_ms_per_msg"), "others_busy": med2("others_busy")})
     by_key = {(r["scenario"], r["size"], r["conc"], r["peer"]): r for r in rows}
     for r in rows:
         if r["peer"] != "mailwright":
@@ -976,19 +984,21 @@ def table(rows):
     head = ["scenario", "size", "conc", "peer", "runs ok", "accepted msg/s", "stored msg/s", "deliveries/s"]
     head += [f"stored ×{label}" for _, label in BASELINES]
     head += ["CPU ms/msg"] + [f"CPU ×{label}" for _, label in BASELINES]
-    head += ["peak memory (PSS) MB", "p50 ms", "p99 ms", "heap growth MB"]
+    head += ["peak memory (PSS) MB", "p50 ms", "p99 ms", "heap growth MB", "others busy"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = [r["scenario"], r["size"], r["conc"], r["peer"], f"{r['runs_ok']}/{r['runs']}", r["accepted_msg_s"],
                  r["stored_msg_s"], r["stored_deliveries_s"] if r["scenario"].startswith("fanout") else None]
         cells += [r.get(f"ratio_vs_{base}") for base, _ in BASELINES]
         cells += [r["cpu_ms_per_msg"]] + [r.get(f"cpu_ratio_vs_{base}") for base, _ in BASELINES]
-        cells += [r["peak_pss_mb"], r["latency_p50_ms"], r["latency_p99_ms"], r.get("heap_growth_mb")]
+        cells += [r["peak_pss_mb"], r["latency_p50_ms"], r["latency_p99_ms"], r.get("heap_growth_mb"), r.get("others_busy")]
         lines.append("| " + " | ".join(str(x) if x is not None else "-" for x in cells) + " |")
     lines.append("")
     lines.append("Ratios are Mailwright's median against each Postfix peer's median of the same run: stored msg/s "
                  "(≥ 1 is faster) and CPU ms per message (≤ 1 is cheaper). \"runs ok\": smtp-source without error, "
-                 "stored == sent, and (Postfix+Dovecot) Dovecot's IMAP STATUS showing the same count.")
+                 "stored == sent, and (Postfix+Dovecot) Dovecot's IMAP STATUS showing the same count. \"others busy\": "
+                 "median share of the two cores taken by neither the peer nor the load generator (other programs on "
+                 "the machine, kernel work not charged to a process); well above its neighbours' means a disturbed run.")
     fills = fill_ratios(rows)
     if fills:
         lines.append("")
