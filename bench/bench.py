@@ -837,8 +837,8 @@ def scenario_fill(ctx):
     """Stored rate into an empty INBOX, then into one already holding `--fill` messages."""
     msgs = min(ctx.args.msgs, 1000)
     for peer in ctx.peers:
-        peer.purge([ONE_USER])
         for rep in range(ctx.args.reps):
+            peer.purge([ONE_USER])  # every empty-INBOX run starts from an empty INBOX
             r = measure(peer, msgs=msgs, conc=20, size=4096, users=[ONE_USER], recipient=ONE_USER, probe=False)
             ctx.record("fill-0", rep, r)
         log(f"{peer.name}: filling {ONE_USER} up to {ctx.args.fill} messages")
