@@ -26,6 +26,7 @@ import com.google.inject.Module;
 import com.google.inject.util.Modules;
 
 import dev.mailwright.server.modules.ActiveMqQueueModule;
+import dev.mailwright.server.modules.DkimModule;
 import dev.mailwright.server.modules.JpaDataModule;
 import dev.mailwright.server.modules.JpaMailboxModule;
 import dev.mailwright.server.modules.JpaPersistenceModule;
@@ -75,7 +76,8 @@ public final class MailwrightModules {
 
     public static final Module MAIL_PROCESSING = Modules.combine(
         new MailetProcessingModule(),
-        new DKIMMailetModule());
+        new DKIMMailetModule(),
+        new DkimModule());
 
     public static final Module ALL = Modules.combine(STORAGE, PROTOCOLS, ADMINISTRATION, MAIL_PROCESSING);
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 import org.apache.james.GuiceJamesServer;
 import org.slf4j.Logger;
@@ -20,21 +21,29 @@ import com.google.inject.CreationException;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 
+import dev.mailwright.server.imap.ImapModule;
+import dev.mailwright.server.imap.ImapServerModule;
 import dev.mailwright.server.modules.DnsModule;
 import dev.mailwright.server.modules.ProvisioningModule;
 import dev.mailwright.server.modules.ServerBasicsModule;
 import dev.mailwright.server.modules.ServerVariables;
+import dev.mailwright.server.smtp.SmtpServerModule;
+import dev.mailwright.server.spool.MailSpoolerModule;
 import dev.mailwright.server.startup.ConfigFiles;
 import dev.mailwright.server.startup.ListenerCheck;
 import dev.mailwright.server.startup.Provisioning;
+import dev.mailwright.server.startup.ServerHostname;
 import dev.mailwright.server.startup.StartupProblem;
 import dev.mailwright.server.startup.TlsMaterial;
+import dev.mailwright.server.startup.WebAdminCredentials;
+import dev.mailwright.server.webadmin.WebAdminSecurityModule;
 
 /**
  * Starts a Mailwright server: {@code mailwright-server [--home DIR] [--conf DIR] [--data DIR] [--hostname NAME]}.
  *
  * <p>Defaults: home is the current directory (or {@code -Dmailwright.home}), conf is {@code <home>/conf}, data is
- * {@code var/} beside the conf folder, the host name comes from {@code MAILWRIGHT_HOSTNAME} or the machine.
+ * {@code var/} beside the conf folder, the host name comes from {@code MAILWRIGHT_HOSTNAME} or the machine's name
+ * when that is fully qualified; otherwise the server refuses to start ({@link ServerHostname}).
  */
 public final class MailwrightServer {
     static final String USAGE = "usage: mailwright-server [--home DIR] [--conf DIR] [--data DIR] [--hostname NAME]";
@@ -54,6 +63,7 @@ public final class MailwrightServer {
      */
     public static MailwrightServer prepare(MailwrightConfiguration configuration, Module... overrides) throws StartupProblem {
         System.setProperty("james.exit.on.startup.error", "false");
+        ServerHostname.check(configuration.hostname(), "the host name");
         ServerVariables variables = variables(configuration);
         ConfigFiles files = new ConfigFiles(configuration.conf(), configuration.data(), variables);
         files.checkXmlSyntax();
@@ -67,11 +77,13 @@ public final class MailwrightServer {
         }
         ListenerCheck.check(files);
         TlsMaterial.ensure(files, configuration.data(), configuration.hostname());
+        WebAdminCredentials.ensure(files, configuration.data());
         Provisioning provisioning = Provisioning.fromEnvironment(System.getenv(), variables.get("postmaster").orElseThrow());
 
         GuiceJamesServer james = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(MailwrightModules.ALL, new ProvisioningModule(provisioning))
-            .overrideWith(new ServerBasicsModule(variables), new DnsModule())
+            .overrideWith(new ServerBasicsModule(variables), new DnsModule(), new WebAdminSecurityModule(), new ImapServerModule(),
+                new ImapModule(), new SmtpServerModule(), new MailSpoolerModule())
             .overrideWith(overrides);
         return new MailwrightServer(configuration, james);
     }
@@ -87,11 +99,25 @@ public final class MailwrightServer {
             "conf", configuration.conf().toString()));
     }
 
+    /**
+     * Starts James. When the start fails (a configuration error found while James initializes), what was already
+     * started is stopped as at a clean stop: listeners closed, queues and database shut down, the search index
+     * committed, so that the failed attempt leaves nothing behind that the next start would take for a crash.
+     */
     public void start() throws StartupProblem {
         try {
             james.start();
         } catch (Throwable e) {
+            stopAfterFailedStart();
             throw new StartupProblem("startup failed: " + summary(e) + " (the log above has the details)", e);
+        }
+    }
+
+    private void stopAfterFailedStart() {
+        try {
+            james.stop();
+        } catch (Throwable e) {
+            LoggerFactory.getLogger(MailwrightServer.class).warn("Could not stop cleanly after the failed start", e);
         }
     }
 
@@ -135,6 +161,10 @@ public final class MailwrightServer {
             System.err.println(USAGE);
             System.exit(2);
             return;
+        } catch (StartupProblem problem) {
+            System.err.println("mailwright-server: " + problem.getMessage());
+            System.exit(1);
+            return;
         }
         useLogbackFrom(configuration.conf());
         loadJvmProperties(configuration.conf());
@@ -153,7 +183,13 @@ public final class MailwrightServer {
         }
     }
 
-    static MailwrightConfiguration parse(String[] args) {
+    static MailwrightConfiguration parse(String[] args) throws StartupProblem {
+        return parse(args, System.getenv(), MailwrightServer::machineName);
+    }
+
+    /** {@code machineName}: the machine's fully qualified name if it has one, asked only without a host name given. */
+    static MailwrightConfiguration parse(String[] args, Map<String, String> environment, Supplier<Optional<String>> machineName)
+        throws StartupProblem {
         Path home = Path.of(System.getProperty("mailwright.home", "."));
         Path conf = null;
         Path data = null;
@@ -179,20 +215,19 @@ public final class MailwrightServer {
             }
         }
         Path confDir = (conf != null ? conf : home.resolve("conf")).toAbsolutePath().normalize();
-        Path dataDir = data != null ? data : Optional.ofNullable(System.getenv("MAILWRIGHT_DATA")).filter(s -> !s.isBlank())
+        Path dataDir = data != null ? data : Optional.ofNullable(environment.get("MAILWRIGHT_DATA")).filter(s -> !s.isBlank())
             .map(Path::of).orElse(confDir.resolveSibling("var"));
-        return MailwrightConfiguration.of(home, confDir, dataDir, hostname != null ? hostname : defaultHostname());
+        String chosen = ServerHostname.choose(Optional.ofNullable(hostname),
+            Optional.ofNullable(environment.get("MAILWRIGHT_HOSTNAME")), machineName);
+        return MailwrightConfiguration.of(home, confDir, dataDir, chosen);
     }
 
-    static String defaultHostname() {
-        String configured = System.getenv("MAILWRIGHT_HOSTNAME");
-        if (configured != null && !configured.isBlank()) {
-            return configured.strip();
-        }
+    /** The machine's canonical name (through its resolver: /etc/hosts, DNS), if it has one. */
+    private static Optional<String> machineName() {
         try {
-            return InetAddress.getLocalHost().getCanonicalHostName();
+            return Optional.of(InetAddress.getLocalHost().getCanonicalHostName());
         } catch (UnknownHostException e) {
-            return "localhost";
+            return Optional.empty();
         }
     }
 

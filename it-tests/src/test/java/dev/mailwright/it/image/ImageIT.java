@@ -113,13 +113,18 @@ class ImageIT {
 
     @Test
     void authBeforeTlsIsRefusedThroughThePublishedPorts() {
-        for (int port : new int[] {587, 25}) {
-            try (SmtpClient client = SmtpClient.connect(server.port(port))) {
-                assertThat(client.ehlo("client.example.net").text()).contains("STARTTLS").doesNotContain("AUTH");
-                Reply auth = client.authPlain("alice@example.test", "alice-secret");
-                assertThat(auth.code()).as("port " + port).isEqualTo(538);
-                assertThat(auth.text()).contains("5.7.11");
-            }
+        try (SmtpClient client = SmtpClient.connect(server.port(587))) {
+            assertThat(client.ehlo("client.example.net").text()).contains("STARTTLS").doesNotContain("AUTH");
+            Reply auth = client.authPlain("alice@example.test", "alice-secret");
+            assertThat(auth.code()).isEqualTo(538);
+            assertThat(auth.text()).contains("5.7.11");
+        }
+        // no AUTH at all on the MX port
+        try (SmtpClient client = SmtpClient.connect(server.port(25))) {
+            assertThat(client.ehlo("client.example.net").text()).contains("STARTTLS").doesNotContain("AUTH");
+            Reply auth = client.authPlain("alice@example.test", "alice-secret");
+            assertThat(auth.code()).isEqualTo(503);
+            assertThat(auth.text()).contains("5.5.1");
         }
     }
 

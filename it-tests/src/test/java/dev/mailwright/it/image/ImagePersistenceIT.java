@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.mailwright.it.support.Commands;
 import dev.mailwright.it.support.Imap;
 import dev.mailwright.it.support.MailwrightContainer;
 import dev.mailwright.it.support.MailwrightContainer.Stopped;
@@ -26,7 +27,8 @@ import dev.mailwright.it.support.SmtpClient;
 import dev.mailwright.it.support.SmtpClient.Reply;
 
 /**
- * The data volume: a container started without any variable is administered through {@code mailwright admin},
+ * The data volume: a container started without any variable (its host name given by Docker, {@code docker run
+ * --hostname mx.example.test}) is administered through {@code mailwright admin},
  * receives mail, and keeps mail, users and a mail still waiting in a queue across {@code docker stop} (SIGTERM) and
  * {@code docker start}, and when the container is replaced by a new one on the same named volume.
  *
@@ -36,6 +38,7 @@ import dev.mailwright.it.support.SmtpClient.Reply;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImagePersistenceIT {
+    static final String HOSTNAME = "mx.example.test";
     final String volume = "mailwright-it-data-" + Long.toHexString(System.nanoTime());
     Path conf;
     MailwrightContainer server;
@@ -55,7 +58,8 @@ class ImagePersistenceIT {
     }
 
     MailwrightContainer container() {
-        return new MailwrightContainer().withDataVolume(volume).withReadOnlyFile(conf, MailwrightContainer.CONFIG);
+        return new MailwrightContainer().withDataVolume(volume).withReadOnlyFile(conf, MailwrightContainer.CONFIG)
+            .withCreateContainerCmdModifier(command -> command.withHostName(HOSTNAME));
     }
 
     @AfterAll
@@ -67,10 +71,25 @@ class ImagePersistenceIT {
     }
 
     @Test
+    @Order(0)
+    void withoutAHostNameTheContainerRefusesToStartInOneLine() {
+        // Docker's default host name is the container id: no mail host name, and never "localhost"
+        Commands.Result run = Commands.run(List.of("docker", "run", "--rm", MailwrightImage.NAME));
+
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+        assertThat(run.output().strip()).doesNotContain("\n")
+            .startsWith("mailwright-entrypoint: the container's host name ")
+            .contains("is not a fully qualified domain name and MAILWRIGHT_HOSTNAME is not set")
+            .contains("MAILWRIGHT_HOSTNAME=mail.example.com");
+    }
+
+    @Test
     @Order(1)
     void withoutAnyVariableItStartsAndIsAdministeredThroughTheAdminCommand() {
         assertThat(server.getEnvMap()).noneSatisfy((name, value) -> assertThat(name).startsWith("MAILWRIGHT_"));
-        assertThat(server.getLogs()).contains("is not a fully qualified domain name: using localhost");
+        try (SmtpClient client = SmtpClient.connect(server.port(25))) {
+            assertThat(client.greeting().text()).as("the container's host name").contains(HOSTNAME + " ESMTP");
+        }
 
         server.addDomain("example.test").addUser("alice@example.test", "alice-secret").addUser("bob@example.test", "bob-secret");
         submit("bob@example.test", "Kept on the volume");

@@ -61,6 +61,22 @@ class InboundMxIT {
     }
 
     @Test
+    void authIsRefusedEvenAfterStartTlsSoAPasswordCannotRelayWithAForgedSender() {
+        try (SmtpClient client = SmtpClient.connectFrom(SmtpClient.OUTSIDE, server.port(25))) {
+            client.ehlo("laptop");
+            assertThat(client.startTls().code()).isEqualTo(220);
+            client.ehlo("laptop");
+            Reply auth = client.authPlain("bob@example.test", "bob-secret");
+            assertThat(auth.code()).as(auth.text()).isEqualTo(503);
+            assertThat(auth.text()).contains("5.5.1").contains("587");
+            assertThat(client.mailFrom("president@whitehouse.example").code()).isEqualTo(250);
+            Reply relay = client.rcptTo("victim@elsewhere.test");
+            assertThat(relay.code()).as(relay.text()).isEqualTo(550);
+            assertThat(relay.text()).contains("5.7.1");
+        }
+    }
+
+    @Test
     void mailForALocalUserIsAcceptedAndDelivered() {
         try (SmtpClient client = SmtpClient.connectFrom(SmtpClient.OUTSIDE, server.port(25))) {
             client.ehlo("mx.sender.test");

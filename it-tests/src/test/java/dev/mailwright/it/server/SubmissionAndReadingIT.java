@@ -98,12 +98,12 @@ class SubmissionAndReadingIT {
     }
 
     @Test
-    void authBeforeStartTlsIsRefusedOnTheMxPort() {
+    void authIsRefusedOnTheMxPortBeforeTls() {
         try (SmtpClient client = SmtpClient.connect(server.port(25))) {
             assertThat(client.ehlo("client.example.test").text()).contains("STARTTLS").doesNotContain("AUTH");
             Reply auth = client.authPlain("alice@example.test", "alice-secret");
-            assertThat(auth.code()).isEqualTo(538);
-            assertThat(auth.text()).contains("5.7.11");
+            assertThat(auth.code()).isEqualTo(503);
+            assertThat(auth.text()).contains("5.5.1");
         }
     }
 

@@ -18,11 +18,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -37,6 +40,7 @@ import org.xbill.DNS.Type;
  */
 public final class DnsServer implements AutoCloseable {
     private final Map<Name, List<Record>> records = new ConcurrentHashMap<>();
+    private final List<SignedZone> signedZones = new CopyOnWriteArrayList<>();
     private final Set<Name> failing = ConcurrentHashMap.newKeySet();
     private final List<String> queries = new CopyOnWriteArrayList<>();
     private final DatagramSocket udp;
@@ -98,8 +102,37 @@ public final class DnsServer implements AutoCloseable {
         return add(new MXRecord(name(domain), DClass.IN, 0, 0, Name.root));
     }
 
+    public DnsServer cname(String name, String target) {
+        return add(new CNAMERecord(name(name), DClass.IN, 0, name(target)));
+    }
+
     public DnsServer txt(String name, String... strings) {
         return add(new TXTRecord(name(name), DClass.IN, 0, List.of(strings)));
+    }
+
+    /**
+     * Makes {@code zone} and the names below it a DNSSEC-signed zone (its DNSKEY and SOA are added): answers are
+     * signed and negative answers proven for clients that ask (DO flag). Add the zone's records before or after.
+     */
+    public DnsServer signedZone(String zone) {
+        SignedZone signed = SignedZone.create(name(zone));
+        signed.apexRecords().forEach(this::add);
+        signedZones.add(signed);
+        return this;
+    }
+
+    /** In a signed zone: the TLSA records of {@code name} are answered with altered data (their signature fails). */
+    public DnsServer forgeTlsa(String name) {
+        Name forged = name(name);
+        signedZones.stream().filter(signed -> signed.contains(forged)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException(name + " is in no signed zone")).forge(forged);
+        return this;
+    }
+
+    /** The trust anchor of a signed zone, a zone file line (a DNSKEY record) for dnsservice.xml's trustAnchors file. */
+    public String trustAnchor(String zone) {
+        return signedZones.stream().filter(signed -> signed.apex().equals(name(zone))).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException(zone + " is not signed")).trustAnchor();
     }
 
     public DnsServer add(Record record) {
@@ -153,6 +186,17 @@ public final class DnsServer implements AutoCloseable {
             response.getHeader().setRcode(Rcode.SERVFAIL);
             return response;
         }
+        OPTRecord opt = query.getOPT();
+        boolean dnssec = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
+        if (opt != null) {
+            response.addRecord(new OPTRecord(4096, 0, 0, dnssec ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
+        }
+        for (SignedZone zone : signedZones) {
+            if (zone.contains(question.getName())) {
+                zone.answer(question, records, response, dnssec);
+                return response;
+            }
+        }
         List<Record> known = records.get(question.getName());
         if (known == null) {
             response.getHeader().setRcode(Rcode.NXDOMAIN);
@@ -172,7 +216,10 @@ public final class DnsServer implements AutoCloseable {
             try {
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 udp.receive(packet);
-                byte[] reply = answer(new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()))).toWire(512);
+                Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+                // EDNS clients (a validating resolver) take larger answers over UDP; the rest is truncated (TC) for TCP
+                int limit = query.getOPT() == null ? 512 : Math.max(512, query.getOPT().getPayloadSize());
+                byte[] reply = answer(query).toWire(limit);
                 udp.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
             } catch (IOException e) {
                 if (!running) {

@@ -180,7 +180,17 @@ public final class SmtpClient implements AutoCloseable {
             + "\r\nMessage-ID: <" + System.nanoTime() + "@test>\r\n\r\n" + body + "\r\n";
     }
 
-    private void write(String text) {
+    /** The next reply, or null when the server has closed the connection instead. */
+    public Reply readReply() {
+        try {
+            return read();
+        } catch (UncheckedIOException closed) {
+            return null;
+        }
+    }
+
+    /** Sends {@code text} as it is (no CRLF added). */
+    public void write(String text) {
         try {
             out.write(text.getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -217,7 +227,7 @@ public final class SmtpClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    private static SSLSocket handshake(Socket plain) throws IOException {
+    static SSLSocket handshake(Socket plain) throws IOException {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {TRUST_ALL}, new SecureRandom());
@@ -232,7 +242,7 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     /** The test server's certificate is self-signed: trust it (these tests are about SMTP, not PKI). */
-    static final X509TrustManager TRUST_ALL = new X509TrustManager() {
+    public static final X509TrustManager TRUST_ALL = new X509TrustManager() {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
         }

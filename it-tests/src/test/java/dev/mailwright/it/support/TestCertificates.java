@@ -83,6 +83,18 @@ public final class TestCertificates {
 
     /** A server context presenting a certificate for {@code names}, issued by this CA. */
     public SSLContext serverContext(String... names) {
+        return serverIdentity(names).context();
+    }
+
+    /** A server's certificate (issued by this CA for {@code names}) and the context presenting it with the CA. */
+    public record Identity(SSLContext context, X509Certificate certificate) {
+    }
+
+    public X509Certificate certificate() {
+        return ca;
+    }
+
+    public Identity serverIdentity(String... names) {
         try {
             KeyPair keys = keys();
             X509v3CertificateBuilder builder = builder(new X500Name("CN=Mailwright Test CA"), new X500Name("CN=" + names[0]), keys);
@@ -99,7 +111,7 @@ public final class TestCertificates {
             factory.init(store, PASSWORD.toCharArray());
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(factory.getKeyManagers(), null, new SecureRandom());
-            return context;
+            return new Identity(context, certificate);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -82,7 +82,18 @@ public final class TestServer implements AutoCloseable {
         edit("webadmin.properties", "(?m)^port=\\d+$", "port=" + webadminPort);
         writeConf("dnsservice.xml", "<dnsservice><servers><server>" + dns.address() + "</server></servers>"
             + "<autodiscover>false</autodiscover><authoritative>false</authoritative><maxcachesize>50000</maxcachesize>"
-            + "<timeout>2000</timeout><setAsDNSJavaDefault>true</setAsDNSJavaDefault></dnsservice>");
+            + "<timeout>2000</timeout></dnsservice>");
+    }
+
+    /** DNSSEC validation by the server itself (dnsjava's validating resolver) with these trust anchors (DS or DNSKEY lines). */
+    public TestServer dnssec(String... trustAnchors) {
+        Path anchors = conf.resolve("trust-anchors.txt");
+        try {
+            Files.writeString(anchors, String.join("\n", trustAnchors) + "\n", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return edit("dnsservice.xml", "</dnsservice>", "<dnssec>validate</dnssec><trustAnchors>" + anchors + "</trustAnchors></dnsservice>");
     }
 
     /** Replaces {@code regex} in a copied configuration file; fails if it does not occur (the test would be wrong). */
@@ -175,7 +186,19 @@ public final class TestServer implements AutoCloseable {
     }
 
     public WebAdmin admin() {
-        return new WebAdmin("http://127.0.0.1:" + webadminPort);
+        Path tokenFile = data.resolve("webadmin/admin.token");
+        return new WebAdmin("http://127.0.0.1:" + webadminPort, () -> {
+            try {
+                return Files.exists(tokenFile) ? Optional.of(Files.readString(tokenFile).strip()) : Optional.empty();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** WebAdmin's base address, {@code http://127.0.0.1:PORT}. */
+    public String webadminUrl() {
+        return "http://127.0.0.1:" + webadminPort;
     }
 
     public Path conf() {

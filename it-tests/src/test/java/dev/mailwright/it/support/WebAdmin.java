@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,9 +19,17 @@ public final class WebAdmin {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String base;
+    private final Supplier<Optional<String>> token;
 
-    WebAdmin(String base) {
+    /** {@code token}: the administrator's token, read when a request is sent (the server creates it at start). */
+    WebAdmin(String base, Supplier<Optional<String>> token) {
         this.base = base;
+        this.token = token;
+    }
+
+    /** The same API without the administrator's token, as any other local user or program sees it. */
+    public WebAdmin anonymous() {
+        return new WebAdmin(base, Optional::empty);
     }
 
     public WebAdmin addDomain(String domain) {
@@ -81,9 +91,31 @@ public final class WebAdmin {
         return json(send("GET", path, null));
     }
 
+    /** The base URL, e.g. {@code http://127.0.0.1:40123}. */
+    public String base() {
+        return base;
+    }
+
+    /** POST of a route that answers JSON with 200. */
+    public JsonNode postJson(String path) {
+        return json(send("POST", path, null));
+    }
+
+    /** GET of a route that answers text with 200 (our routes' {@code ?format=text}). */
+    public String getText(String path) {
+        HttpResponse<String> response = send("GET", path, null);
+        expect(response, 200);
+        return response.body();
+    }
+
     /** The status code of {@code method path} without a body. */
     public int call(String method, String path) {
         return send(method, path, null).statusCode();
+    }
+
+    /** The whole answer to {@code method path} sent with extra headers ({@code name, value, name, value...}). */
+    public HttpResponse<String> request(String method, String path, String... headers) {
+        return send(method, path, null, headers);
     }
 
     /** Delivery traces of a message (our /deliveries routes). */
@@ -105,8 +137,12 @@ public final class WebAdmin {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private HttpResponse<String> send(String method, String path, String body) {
+    private HttpResponse<String> send(String method, String path, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        token.get().ifPresent(value -> request.header("Authorization", "Bearer " + value));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

@@ -42,7 +42,7 @@ public class DeliveryTraces {
         this.store = store;
     }
 
-    void record(DeliveryTrace trace, Duration retention) {
+    public void record(DeliveryTrace trace, Duration retention) {
         LOGGER.info(trace.logLine());
         String key = trace.mailName() + "|" + trace.time() + "|" + String.format("%012d", SEQUENCE.incrementAndGet());
         store.put(TRACES, key, write(trace), retention);
@@ -70,14 +70,14 @@ public class DeliveryTraces {
         return traces;
     }
 
-    void deferred(Deferred deferred, Duration retention) {
+    public void deferred(Deferred deferred, Duration retention) {
         Optional<Deferred> previous = store.get(DEFERRED, deferred.destination()).map(entry -> read(entry.value(), Deferred.class));
         Deferred kept = previous.map(old -> new Deferred(deferred.destination(), old.since(), deferred.lastAttempt(),
             deferred.lastReply(), deferred.nextAttempt())).orElse(deferred);
         store.put(DEFERRED, deferred.destination(), write(kept), retention);
     }
 
-    void reachable(String destination) {
+    public void reachable(String destination) {
         store.remove(DEFERRED, destination);
     }
 

@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.collect.ImmutableSet;
 
-import dev.mailwright.mailets.delivery.DsnBuilder;
-import dev.mailwright.mailets.delivery.Hop;
-import dev.mailwright.mailets.delivery.RecipientOutcome;
-import dev.mailwright.mailets.delivery.SmtpReply;
+import dev.mailwright.mailets.bounce.Bouncer;
+import dev.mailwright.mailets.outcome.Hop;
+import dev.mailwright.mailets.outcome.RecipientOutcome;
+import dev.mailwright.mailets.outcome.SmtpReply;
 
 /**
  * Decides, per recipient, which route of {@code conf/transport.xml} a mail takes, and splits the mail when its
@@ -41,7 +41,7 @@ import dev.mailwright.mailets.delivery.SmtpReply;
 public class TransportMapRouter extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(TransportMapRouter.class);
     private static final Set<String> PARAMETERS = ImmutableSet.of("transportMap", "outboundProcessor", "localProcessor",
-        "localErrorProcessor", "holdRepository", "reportingMta");
+        "localErrorProcessor", "holdRepository", "reportingMta", "failedRepository");
 
     private final MailRepositoryStore repositories;
     private final HoldRepositories holdRepositories;
@@ -50,7 +50,7 @@ public class TransportMapRouter extends GenericMailet {
     private String localProcessor;
     private String localErrorProcessor;
     private String holdRepositoryUrl;
-    private DsnBuilder dsns;
+    private Bouncer bouncer;
 
     @Inject
     public TransportMapRouter(MailRepositoryStore repositories, HoldRepositories holdRepositories) {
@@ -78,7 +78,16 @@ public class TransportMapRouter extends GenericMailet {
         localErrorProcessor = getInitParameter("localErrorProcessor", "local-address-error");
         holdRepositoryUrl = getInitParameter("holdRepository", "memory://var/mail/hold/");
         holdRepositories.announce(holdRepositoryUrl);
-        dsns = new DsnBuilder(getInitParameter("reportingMta", defaultHostname()));
+        Optional<MailRepository> failedRepository = Optional.empty();
+        Optional<String> failedUrl = getInitParameterAsOptional("failedRepository");
+        if (failedUrl.isPresent()) {
+            try {
+                failedRepository = Optional.of(repositories.select(MailRepositoryUrl.from(failedUrl.get())));
+            } catch (MailRepositoryStore.MailRepositoryStoreException e) {
+                throw new MessagingException(getMailetName() + ": cannot open repository " + failedUrl.get(), e);
+            }
+        }
+        bouncer = new Bouncer(getInitParameter("reportingMta", defaultHostname()), getMailetContext(), failedRepository);
     }
 
     TransportMap map() {
@@ -155,19 +164,10 @@ public class TransportMapRouter extends GenericMailet {
         SmtpReply refusal = SmtpReply.local(Integer.parseInt(reply.substring(0, 3)), reply.substring(4, reply.indexOf(' ', 4)),
             reply.substring(reply.indexOf(' ', 4) + 1));
         LOGGER.info("mail {} to {} rejected by the transport map: {}", mail.getName(), mail.getRecipients(), reply);
-        if (mail.getMaybeSender().isNullSender()) {
-            return;
-        }
         List<RecipientOutcome> outcomes = mail.getRecipients().stream()
-            .map(recipient -> new RecipientOutcome(recipient, RecipientOutcome.Result.FAILED, refusal, Hop.NONE))
+            .map(recipient -> RecipientOutcome.of(recipient, refusal, Hop.NONE))
             .toList();
-        Instant now = Instant.now();
-        Mail dsn = dsns.build(DsnBuilder.Kind.FAILED, mail, outcomes, now, now);
-        try {
-            getMailetContext().sendMail(dsn);
-        } finally {
-            LifecycleUtil.dispose(dsn);
-        }
+        bouncer.failed(mail, outcomes, Instant.now());
     }
 
     private MailRepository holdRepository() throws MessagingException {

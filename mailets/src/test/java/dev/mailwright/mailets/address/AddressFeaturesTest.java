@@ -75,6 +75,25 @@ class AddressFeaturesTest {
     }
 
     @Test
+    void postmasterAndAbuseOfLocalDomainsGoToThePostmasterUnlessAUserOrAliasHasThem() throws Exception {
+        doAnswer(call -> new MailAddress("admin@example.com")).when(context).getPostmaster();
+        doAnswer(call -> Set.of("example.com", "other.example").contains(call.<Domain>getArgument(0).asString()))
+            .when(context).isLocalServer(any(Domain.class));
+        RoleAccounts mailet = new RoleAccounts();
+        mailet.init(FakeMailetConfig.builder().mailetName("roles").mailetContext(context).build());
+
+        Mail mail = mail("Postmaster@other.example", "abuse@example.com", "postmaster@remote.test", "bob@example.com");
+        mailet.service(mail);
+        Mail claimed = mail("abuse@example.com");
+        doAnswer(call -> call.<MailAddress>getArgument(0).asString().equals("abuse@example.com")).when(context).isLocalEmail(any(MailAddress.class));
+        mailet.service(claimed);
+
+        assertThat(mail.getRecipients()).extracting(MailAddress::asString)
+            .containsExactly("admin@example.com", "postmaster@remote.test", "bob@example.com");
+        assertThat(claimed.getRecipients()).extracting(MailAddress::asString).containsExactly("abuse@example.com");
+    }
+
+    @Test
     void badCatchAllEntriesStopTheStart() {
         CatchAll mailet = new CatchAll();
         assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().mailetName("catch").mailetContext(context)

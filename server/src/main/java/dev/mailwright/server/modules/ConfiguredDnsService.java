@@ -1,13 +1,19 @@
 package dev.mailwright.server.modules;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import javax.inject.Inject;
@@ -24,10 +30,13 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
+import org.xbill.DNS.dnssec.ValidatingResolver;
 
 import com.google.common.net.HostAndPort;
 import com.google.common.net.InetAddresses;
@@ -38,18 +47,39 @@ import com.google.common.net.InetAddresses;
  *   <li>{@code <server>} entries may carry a port ({@code 127.0.0.1:5353}, {@code [::1]:5353}): a deployment or a
  *       test can point the whole server at its own resolver (James 3.8.1 refuses any port but 53);</li>
  *   <li>{@code <timeout>} (default 5 s) bounds every query, since SMTP hooks wait for DNS on the network thread;</li>
- *   <li>host addresses are IPv4 and IPv6 (A and AAAA): James alone delivers over IPv4 only.</li>
+ *   <li>host addresses are IPv4 and IPv6 (A and AAAA): James alone delivers over IPv4 only;</li>
+ *   <li>{@code <dnssec>}: {@code off} (default), {@code validate} (dnsjava's validating resolver over the servers,
+ *       with the trust anchors of {@code <trustAnchors>}, by default the root's from Debian's dns-root-data), or
+ *       {@code resolver} (the servers validate, e.g. unbound on loopback, and their AD flag is believed). DANE
+ *       needs one of the last two.</li>
  * </ul>
- * The resolver and cache are registered as dnsjava defaults ({@code setAsDNSJavaDefault}, on by default), so SPF,
- * DKIM, DMARC and delivery lookups go to the same servers.
+ * Its {@link #resolver()} is the one every lookup of the hooks and of the delivery uses ({@code DnsLookup}, bound by
+ * {@link DnsModule}); it is no longer registered as dnsjava's global default unless {@code setAsDNSJavaDefault} is
+ * set (for third-party code that relies on it).
  */
 public class ConfiguredDnsService extends DNSJavaService {
     private static final Logger LOGGER = LoggerFactory.getLogger(ConfiguredDnsService.class);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    static final Path DEFAULT_TRUST_ANCHORS = Path.of("/usr/share/dns/root.ds");
+
+    /** Where DNSSEC validation happens, if anywhere. */
+    public enum Dnssec {
+        OFF, VALIDATE, RESOLVER;
+
+        static Dnssec parse(String value) throws ConfigurationException {
+            try {
+                return valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("dnsservice.xml: <dnssec> must be off, validate or resolver, not '" + value + "'");
+            }
+        }
+    }
 
     private final List<InetSocketAddress> servers = new ArrayList<>();
     private Duration timeout = DEFAULT_TIMEOUT;
-    private boolean setAsDefault = true;
+    private boolean setAsDefault = false;
+    private Dnssec dnssec = Dnssec.OFF;
+    private Path trustAnchors = DEFAULT_TRUST_ANCHORS;
 
     @Inject
     public ConfiguredDnsService(MetricFactory metricFactory) {
@@ -63,10 +93,13 @@ public class ConfiguredDnsService extends DNSJavaService {
             servers.add(parseServer(server));
         }
         timeout = Duration.ofMillis(configuration.getLong("timeout", DEFAULT_TIMEOUT.toMillis()));
-        setAsDefault = configuration.getBoolean("setAsDNSJavaDefault", true);
-        // James parses the rest (autodiscover, cache, search paths); the servers are ours
+        setAsDefault = configuration.getBoolean("setAsDNSJavaDefault", false);
+        dnssec = Dnssec.parse(configuration.getString("dnssec", "off"));
+        trustAnchors = Path.of(configuration.getString("trustAnchors", DEFAULT_TRUST_ANCHORS.toString()));
+        // James parses the rest (autodiscover, cache, search paths); the servers and the default registration are ours
         BaseHierarchicalConfiguration withoutServers = new BaseHierarchicalConfiguration(configuration);
         withoutServers.clearTree("servers");
+        withoutServers.setProperty("setAsDNSJavaDefault", false);
         if (!servers.isEmpty()) {
             withoutServers.setProperty("autodiscover", false);
         }
@@ -102,10 +135,72 @@ public class ConfiguredDnsService extends DNSJavaService {
         ExtendedResolver configured = new ExtendedResolver(resolvers);
         configured.setTimeout(timeout);
         configured.setRetries(2);
-        this.resolver = configured;
+        this.resolver = switch (dnssec) {
+            case OFF -> configured;
+            case VALIDATE -> validating(configured);
+            case RESOLVER -> {
+                requireLoopback(servers.isEmpty() ? Arrays.stream(getDNSServers()).map(ConfiguredDnsService::address).toList()
+                    : servers.stream().map(InetSocketAddress::getAddress).toList());
+                LOGGER.info("DNSSEC: the configured resolver validates; its AD flag is believed");
+                yield configured;
+            }
+        };
         if (setAsDefault) {
-            Lookup.setDefaultResolver(configured);
+            Lookup.setDefaultResolver(this.resolver);
         }
+    }
+
+    private Resolver validating(Resolver head) throws ConfigurationException {
+        ValidatingResolver validating = new ValidatingResolver(head);
+        byte[] anchors;
+        int count = 0;
+        try {
+            anchors = Files.readAllBytes(trustAnchors);
+            try (Master master = new Master(new ByteArrayInputStream(anchors), Name.root, 0)) {
+                for (Record record = master.nextRecord(); record != null; record = master.nextRecord()) {
+                    count += record.getType() == Type.DS || record.getType() == Type.DNSKEY ? 1 : 0;
+                }
+            }
+            validating.loadTrustAnchors(new ByteArrayInputStream(anchors));
+        } catch (IOException e) {
+            throw new ConfigurationException("dnsservice.xml: <dnssec>validate</dnssec> needs trust anchors (DS or DNSKEY "
+                + "records, e.g. Debian's dns-root-data /usr/share/dns/root.ds); cannot read " + trustAnchors + ": " + e, e);
+        }
+        if (count == 0) {
+            throw new ConfigurationException("dnsservice.xml: no DS or DNSKEY record in the trust anchors " + trustAnchors);
+        }
+        validating.setTimeout(timeout);
+        LOGGER.info("DNSSEC: answers are validated (trust anchors {})", trustAnchors);
+        return validating;
+    }
+
+    /** Believing the AD flag is only safe when the path to the validating resolver cannot be tampered with. */
+    private static void requireLoopback(List<InetAddress> addresses) throws ConfigurationException {
+        for (InetAddress address : addresses) {
+            if (address == null || !address.isLoopbackAddress()) {
+                throw new ConfigurationException("dnsservice.xml: <dnssec>resolver</dnssec> believes the AD flag of the DNS "
+                    + "servers, which is only safe for a validating resolver on this machine; " + address + " is not a "
+                    + "loopback address (use <dnssec>validate</dnssec> to validate here)");
+            }
+        }
+    }
+
+    private static InetAddress address(String server) {
+        try {
+            return InetAddress.getByName(server);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** The resolver every lookup goes through (validating when {@code <dnssec>validate</dnssec>}). */
+    public Resolver resolver() {
+        return resolver;
+    }
+
+    /** Whether answers marked authenticated (AD) by {@link #resolver()} were DNSSEC-validated. */
+    public boolean trustsAuthenticatedData() {
+        return dnssec != Dnssec.OFF;
     }
 
     /** IPv4 and IPv6 addresses of {@code host}, IPv4 first; IP literals as themselves. */

@@ -73,6 +73,19 @@ public record DatabaseSettings(String driverClassName, String url, Optional<Stri
         return Optional.of(base + ";shutdown=true");
     }
 
+    /**
+     * Where embedded Derby writes its own log ({@code derby.log}): beside the database folder, so in the data folder
+     * by default (Derby's default is the process's current folder). Empty for other databases or a relative URL.
+     */
+    public Optional<Path> derbyLog() {
+        if (!isEmbeddedDerby()) {
+            return Optional.empty();
+        }
+        String base = url.substring("jdbc:derby:".length(), url.indexOf(';') < 0 ? url.length() : url.indexOf(';'));
+        Path database = Path.of(base.startsWith("directory:") ? base.substring("directory:".length()) : base);
+        return database.isAbsolute() ? Optional.of(database.resolveSibling("derby.log")) : Optional.empty();
+    }
+
     /** The URL with any password parameter removed, for logs. */
     public String describe() {
         return url.replaceAll("(?i)(password=)[^;&]*", "$1***");

@@ -58,6 +58,8 @@ public class JpaPersistenceModule extends AbstractModule {
 
     /** Owns the factory so that it is closed (and embedded Derby shut down cleanly) when the server stops. */
     public static class Database {
+        static final String DERBY_LOG_PROPERTY = "derby.stream.error.file";
+
         private final DatabaseSettings settings;
         private final EntityManagerFactory entityManagerFactory;
 
@@ -73,6 +75,12 @@ public class JpaPersistenceModule extends AbstractModule {
                 properties.put("openjpa.ConnectionProperties", String.join(",", settings.connectionProperties()));
             }
             properties.putIfAbsent("openjpa.Multithreaded", "true");
+            settings.derbyLog().ifPresent(log -> {
+                // read once, when embedded Derby boots in this JVM; Derby's default is derby.log in the current folder
+                if (System.getProperty(DERBY_LOG_PROPERTY) == null) {
+                    System.setProperty(DERBY_LOG_PROPERTY, log.toString());
+                }
+            });
             LOGGER.info("Database: {}", settings.describe());
             this.entityManagerFactory = Persistence.createEntityManagerFactory("Global", properties);
         }

@@ -59,6 +59,8 @@ public class QueueBroker {
         broker.setSchedulerSupport(false);
         broker.setEnableStatistics(true);
         broker.setPlugins(new BrokerPlugin[] {new StatisticsBrokerPlugin()});
+        // a full disk makes an enqueue fail (the SMTP client gets a 4xx and retries) instead of blocking it
+        broker.getSystemUsage().setSendFailIfNoSpace(true);
         broker.start();
         broker.waitUntilStarted();
         LOGGER.info("Mail queue broker started, store {}", queueDirectory);

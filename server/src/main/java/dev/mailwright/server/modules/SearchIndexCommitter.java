@@ -46,6 +46,7 @@ public class SearchIndexCommitter implements Startable {
     private final Path marker;
     private final boolean uncleanStop;
     private final ScheduledExecutorService scheduler;
+    private Optional<TaskId> rebuild = Optional.empty();
 
     @Inject
     SearchIndexCommitter(LuceneMessageSearchIndex index, ReIndexer reIndexer, TaskManager tasks,
@@ -74,6 +75,7 @@ public class SearchIndexCommitter implements Startable {
             .mode(ReIndexer.RunningOptions.Mode.REBUILD_ALL)
             .messagesPerSeconds(Optional.of(REBUILD_MESSAGES_PER_SECOND))
             .build()));
+        rebuild = Optional.of(task);
         LOGGER.warn("The previous run did not stop cleanly: rebuilding the search index in the background "
             + "(WebAdmin task {}); until it ends, IMAP SEARCH may miss the mail of the previous run's last seconds", task.asString());
         return Optional.of(task);
@@ -89,13 +91,30 @@ public class SearchIndexCommitter implements Startable {
         }
     }
 
+    /**
+     * Commits the index. The marker goes only if the index is then complete: after an unclean stop, only once the
+     * rebuild has ended (a start that failed before the rebuild began, or a stop during it, leaves the marker, and
+     * the next start rebuilds).
+     */
     @PreDestroy
     public void stop() throws InterruptedException, IOException {
         scheduler.shutdown();
         scheduler.awaitTermination(10, TimeUnit.SECONDS);
         if (commit()) {
-            Files.deleteIfExists(marker);
             LOGGER.info("Search index committed");
+            if (!uncleanStop || rebuildCompleted()) {
+                Files.deleteIfExists(marker);
+            }
         }
+    }
+
+    private boolean rebuildCompleted() {
+        return rebuild.map(task -> {
+            try {
+                return tasks.getExecutionDetails(task).getStatus() == TaskManager.Status.COMPLETED;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }).orElse(false);
     }
 }

@@ -8,6 +8,8 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 
+import dev.mailwright.mailets.dns.MailServerName;
+
 /**
  * What makes the James container a Mailwright server: the {@code ${mailwright:...}} variables in the XML, and no
  * silent fallback to a built-in mailet configuration.
@@ -22,6 +24,7 @@ public class ServerBasicsModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(ServerVariables.class).toInstance(variables);
+        bind(MailServerName.class).toInstance(variables::hostname);
         bind(MailetContainerModule.DefaultProcessorsConfigurationSupplier.class).toInstance(() -> {
             throw new IllegalStateException("conf/mailetcontainer.xml must define <processors>");
         });

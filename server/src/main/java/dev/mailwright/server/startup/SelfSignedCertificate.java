@@ -7,7 +7,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -71,23 +70,13 @@ public final class SelfSignedCertificate {
 
         Files.createDirectories(privateKeyFile.toAbsolutePath().getParent());
         Files.createDirectories(certificateFile.toAbsolutePath().getParent());
-        writeSecret(privateKeyFile, pem(keys.getPrivate()));
+        SecretFile.write(privateKeyFile, pem(keys.getPrivate()));
         Files.writeString(certificateFile, pem(certificate), StandardCharsets.US_ASCII);
         return HexFormat.ofDelimiter(":").withUpperCase()
             .formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
     }
 
-    private static void writeSecret(Path file, String content) throws IOException {
-        Files.deleteIfExists(file);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        }
-        Files.writeString(file, content, StandardCharsets.US_ASCII);
-    }
-
-    private static String pem(Object object) throws IOException {
+    static String pem(Object object) throws IOException {
         Writer out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
             // JcaPEMWriter writes a private key as PKCS#8 "PRIVATE KEY" through its generator

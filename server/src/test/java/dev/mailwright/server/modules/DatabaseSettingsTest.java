@@ -21,6 +21,7 @@ class DatabaseSettingsTest {
         assertThat(settings.driverClassName()).isEqualTo("org.apache.derby.jdbc.EmbeddedDriver");
         assertThat(settings.url()).isEqualTo("jdbc:derby:" + data.resolve("derby") + ";create=true");
         assertThat(settings.derbyShutdownUrl()).contains("jdbc:derby:" + data.resolve("derby") + ";shutdown=true");
+        assertThat(settings.derbyLog()).as("Derby's own log, not in the current folder").contains(data.resolve("derby.log"));
     }
 
     @Test
@@ -41,6 +42,7 @@ class DatabaseSettingsTest {
         assertThat(settings.connectionProperties()).containsExactly("MaxTotal=20");
         assertThat(settings.openJpaProperties()).containsEntry("openjpa.Log", "slf4j");
         assertThat(settings.derbyShutdownUrl()).isEmpty();
+        assertThat(settings.derbyLog()).isEmpty();
     }
 
     @Test

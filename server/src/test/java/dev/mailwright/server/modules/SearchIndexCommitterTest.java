@@ -17,6 +17,7 @@ import org.apache.james.mailbox.indexer.ReIndexer;
 import org.apache.james.mailbox.lucene.search.LuceneMessageSearchIndex;
 import org.apache.james.task.Task;
 import org.apache.james.task.TaskId;
+import org.apache.james.task.TaskExecutionDetails;
 import org.apache.james.task.TaskManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,5 +90,28 @@ class SearchIndexCommitterTest {
         new SearchIndexCommitter(index, reIndexer, tasks, directories).stop();
 
         assertThat(marker()).exists();
+    }
+
+    @Test
+    void afterACrashTheMarkerStaysUntilTheRebuildHasEnded() throws Exception {
+        Files.createDirectories(marker().getParent());
+        Files.writeString(marker(), "left by a run that did not stop cleanly");
+        TaskExecutionDetails details = mock(TaskExecutionDetails.class);
+        when(tasks.getExecutionDetails(any())).thenReturn(details);
+
+        // a start that failed before the rebuild began, then one stopped during the rebuild: the next start rebuilds
+        new SearchIndexCommitter(index, reIndexer, tasks, directories).stop();
+        assertThat(marker()).exists();
+        SearchIndexCommitter rebuilding = new SearchIndexCommitter(index, reIndexer, tasks, directories);
+        rebuilding.rebuildIfNeeded();
+        when(details.getStatus()).thenReturn(TaskManager.Status.IN_PROGRESS);
+        rebuilding.stop();
+        assertThat(marker()).exists();
+
+        SearchIndexCommitter rebuilt = new SearchIndexCommitter(index, reIndexer, tasks, directories);
+        assertThat(rebuilt.rebuildIfNeeded()).isPresent();
+        when(details.getStatus()).thenReturn(TaskManager.Status.COMPLETED);
+        rebuilt.stop();
+        assertThat(marker()).doesNotExist();
     }
 }

@@ -1,5 +1,6 @@
 package dev.mailwright.smtp.auth;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -24,14 +25,12 @@ import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
 
 import dev.mailwright.smtp.policy.Decision;
-import dev.mailwright.smtp.policy.LocalCounters;
 import dev.mailwright.smtp.policy.NetworkList;
 import dev.mailwright.smtp.policy.NoOutput;
 import dev.mailwright.smtp.policy.Policy;
 import dev.mailwright.smtp.policy.Sessions;
 import dev.mailwright.smtp.policy.Settings;
 import dev.mailwright.smtp.policy.Verdict;
-import dev.mailwright.smtp.rate.ClientKey;
 
 /**
  * Password guessing over SMTP AUTH. Every failed AUTH ({@code 535}) counts against the client address (IPv6: its
@@ -43,8 +42,6 @@ import dev.mailwright.smtp.rate.ClientKey;
  * <p>Configure it before {@link AuthRequiresTlsHandler}, so that a locked client is refused whatever it tries.
  */
 public class AuthFailureGuard implements CommandHandler<SMTPSession>, ProtocolHandlerResultHandler<Response, SMTPSession> {
-    private static final String FAILURES = "auth-failures";
-    private static final String LOCKED = "auth-locked";
     /** One timer thread for all delayed replies of the JVM: it only hands writes back to the network threads. */
     private static final ScheduledExecutorService DELAYS = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "mailwright-auth-delay");
@@ -52,7 +49,7 @@ public class AuthFailureGuard implements CommandHandler<SMTPSession>, ProtocolHa
         return thread;
     });
 
-    private final LocalCounters counters;
+    private final AuthFailures failures;
     private final Policy policy;
     private int maxFailures = 5;
     private Duration window = Duration.ofMinutes(15);
@@ -61,8 +58,8 @@ public class AuthFailureGuard implements CommandHandler<SMTPSession>, ProtocolHa
     private NetworkList exempt = NetworkList.empty();
 
     @Inject
-    public AuthFailureGuard(LocalCounters counters, MetricFactory metricFactory) {
-        this.counters = counters;
+    public AuthFailureGuard(AuthFailures failures, MetricFactory metricFactory) {
+        this.failures = failures;
         this.policy = new Policy("auth-abuse", metricFactory);
     }
 
@@ -91,9 +88,9 @@ public class AuthFailureGuard implements CommandHandler<SMTPSession>, ProtocolHa
         if (exempt.contains(Sessions.clientAddress(session))) {
             return null;
         }
-        String client = ClientKey.of(Sessions.clientAddress(session));
-        return counters.endOf(LOCKED, client)
-            .map(until -> policy.respond(session, Decision.of(locked(client, counters.secondsUntil(until)))
+        InetAddress client = Sessions.clientAddress(session);
+        return failures.lockedFor(client)
+            .map(seconds -> policy.respond(session, Decision.of(locked(AuthFailures.clientKey(client), seconds))
                 .result("locked").connectionScope()))
             .orElse(null);
     }
@@ -105,13 +102,12 @@ public class AuthFailureGuard implements CommandHandler<SMTPSession>, ProtocolHa
             || !(session instanceof SMTPSession smtp) || exempt.contains(Sessions.clientAddress(smtp))) {
             return response;
         }
-        String client = ClientKey.of(Sessions.clientAddress(smtp));
-        long failures = counters.hit(FAILURES, client, window);
-        if (failures == maxFailures) {
-            counters.hold(LOCKED, client, lockout);
+        InetAddress client = Sessions.clientAddress(smtp);
+        AuthFailures.Failure failure = failures.failed(client, maxFailures, window, lockout);
+        if (failure.lockedNow()) {
             // logged and counted now; enforced (or only reported) at the client's next AUTH
-            policy.decide(smtp, Decision.of(locked(client, lockout.toSeconds())).result("lockout")
-                .details("failures=" + failures).connectionScope());
+            policy.decide(smtp, Decision.of(locked(AuthFailures.clientKey(client), lockout.toSeconds())).result("lockout")
+                .details("failures=" + failure.count()).connectionScope());
         }
         return delayed(smtp, response);
     }

@@ -6,8 +6,8 @@ import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
 import org.apache.james.jdkim.exceptions.PermFailException;
 import org.apache.james.jdkim.exceptions.TempFailException;
 
-import dev.mailwright.smtp.dns.DnsAnswer;
-import dev.mailwright.smtp.dns.DnsLookup;
+import dev.mailwright.common.dns.DnsAnswer;
+import dev.mailwright.common.dns.DnsLookup;
 
 /** DKIM public keys ({@code selector._domainkey.domain} TXT) through our DNS: configured resolver, deadline, cache. */
 final class DkimKeys implements PublicKeyRecordRetriever {

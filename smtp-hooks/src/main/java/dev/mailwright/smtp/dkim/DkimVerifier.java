@@ -23,8 +23,8 @@ import org.apache.james.jdkim.exceptions.TempFailException;
 import org.apache.james.jdkim.impl.BodyHasherImpl;
 import org.apache.james.jdkim.impl.Message;
 
+import dev.mailwright.common.dns.DnsLookup;
 import dev.mailwright.smtp.dkim.DkimResult.Result;
-import dev.mailwright.smtp.dns.DnsLookup;
 
 /**
  * Verifies every DKIM-Signature of a message (RFC 6376) with jDKIM's parsers, canonicalizers and key handling, but

@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
+import dev.mailwright.common.dns.DnsAnswer;
+import dev.mailwright.common.dns.DnsLookup;
 import dev.mailwright.smtp.dkim.DkimResult;
 import dev.mailwright.smtp.dmarc.DmarcRecord.Disposition;
 import dev.mailwright.smtp.dmarc.DmarcResult.Result;
-import dev.mailwright.smtp.dns.DnsAnswer;
-import dev.mailwright.smtp.dns.DnsLookup;
 import dev.mailwright.smtp.spf.SpfOutcome;
 import dev.mailwright.smtp.spf.SpfResult;
 

@@ -24,10 +24,10 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mailwright.common.dns.DnsLookup;
 import dev.mailwright.smtp.dkim.DkimResult;
 import dev.mailwright.smtp.dkim.DkimVerifier;
 import dev.mailwright.smtp.dmarc.DmarcResult.Result;
-import dev.mailwright.smtp.dns.DnsLookup;
 import dev.mailwright.smtp.spf.SpfOutcome;
 
 /**

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.core.Username;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.CommandDispatcher;
@@ -18,10 +20,13 @@ import org.apache.james.protocols.smtp.core.RcptCmdHandler;
 import org.apache.james.protocols.smtp.core.RsetCmdHandler;
 import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
 import org.apache.james.protocols.smtp.core.AbstractHookableCmdHandler;
+import org.apache.james.protocols.api.OidcSASLConfiguration;
+import org.apache.james.protocols.smtp.hook.AuthHook;
 import org.apache.james.protocols.smtp.hook.Hook;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookResultHook;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.MessageHook;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
@@ -31,21 +36,33 @@ import org.slf4j.LoggerFactory;
 /**
  * Logs one line per SMTP transaction outcome on the logger {@code dev.mailwright.smtp.transactions}:
  * {@code outcome=accepted} with the queue id once a message got its reply after DATA, {@code outcome=rejected} for
- * every refused MAIL, RCPT or DATA, with the client, HELO, TLS, authenticated user, envelope and the exact reply.
+ * every refused MAIL, RCPT or DATA, with the client, HELO, TLS, authenticated user, envelope and the exact reply,
+ * and for every failed AUTH ({@code stage=AUTH}, with the user name tried), so that fail2ban or a SIEM can act on
+ * password guessing.
  *
  * <p>Replies to commands are seen as command results; the reply after DATA comes from the message hooks (James's
  * own {@code SendMailHandler} answers 250 once the mail is queued, size and policy hooks answer 4xx/5xx), seen as
- * hook results. It only observes: every response and hook result is returned unchanged, and as a message hook it
- * declines (it runs first and records the queue id).
+ * hook results. It only observes: every response and hook result is returned unchanged; as a MAIL, AUTH and message
+ * hook it declines (it runs first and records the sender given, the user name tried and the queue id, which James
+ * keeps nowhere when it refuses).
+ *
+ * <p>Every value taken from the client is written without control characters, and quoted when it has spaces: a
+ * client cannot forge a second log line.
  */
-public class TransactionLogger implements ProtocolHandlerResultHandler<Response, SMTPSession>, JamesMessageHook, HookResultHook {
+public class TransactionLogger implements ProtocolHandlerResultHandler<Response, SMTPSession>, JamesMessageHook, HookResultHook,
+    MailHook, AuthHook {
     static final Logger TRANSACTIONS = LoggerFactory.getLogger("dev.mailwright.smtp.transactions");
     private static final ProtocolSession.AttachmentKey<Transaction> TRANSACTION =
         ProtocolSession.AttachmentKey.of("mailwright.transaction-log", Transaction.class);
+    private static final String AUTH_FAILED = "535";
 
     /** What the log line needs about the current transaction; kept per connection, reset after each outcome. */
     static final class Transaction {
         String sender;
+        /** The sender of the MAIL command under way (James keeps it only once MAIL is accepted). */
+        String attemptedSender;
+        /** The user name of the AUTH under way. */
+        String attemptedUser;
         final List<String> recipients = new ArrayList<>();
         String mailName;
         long size = -1;
@@ -56,6 +73,23 @@ public class TransactionLogger implements ProtocolHandlerResultHandler<Response,
             mailName = null;
             size = -1;
         }
+    }
+
+    @Override
+    public HookResult doMail(SMTPSession session, MaybeSender sender) {
+        transaction(session).attemptedSender = sender.asString();
+        return HookResult.DECLINED;
+    }
+
+    @Override
+    public HookResult doAuth(SMTPSession session, Username username, String password) {
+        transaction(session).attemptedUser = username.asString();
+        return HookResult.DECLINED;
+    }
+
+    @Override
+    public HookResult doSasl(SMTPSession session, OidcSASLConfiguration configuration, String initialResponse) {
+        return HookResult.DECLINED;
     }
 
     @Override
@@ -107,12 +141,17 @@ public class TransactionLogger implements ProtocolHandlerResultHandler<Response,
         String code = response.getRetCode();
         boolean success = code.startsWith("2");
         boolean intermediate = code.startsWith("3");
-        if (handler instanceof HeloCmdHandler || handler instanceof EhloCmdHandler || handler instanceof RsetCmdHandler) {
+        if (AUTH_FAILED.equals(code)) {
+            logAuthFailure(session, transaction, response);
+        } else if (handler instanceof HeloCmdHandler || handler instanceof EhloCmdHandler || handler instanceof RsetCmdHandler) {
             transaction.reset();
         } else if (handler instanceof MailCmdHandler) {
+            String attempted = transaction.attemptedSender;
             transaction.reset();
+            transaction.attemptedSender = null;
+            // "?" only when James refused the command before reading a sender (syntax, no HELO...)
             String sender = session.getAttachment(SMTPSession.SENDER, ProtocolSession.State.Transaction)
-                .map(s -> s.asString()).orElse("?");
+                .map(s -> s.asString()).orElse(attempted == null ? "?" : attempted);
             if (success) {
                 transaction.sender = sender;
             } else {
@@ -131,6 +170,20 @@ public class TransactionLogger implements ProtocolHandlerResultHandler<Response,
         }
     }
 
+    /** {@code smtp outcome=rejected stage=AUTH client=IP ... user=NAME reply="535 ..."}: one line per failed AUTH. */
+    private void logAuthFailure(SMTPSession session, Transaction transaction, Response response) {
+        String user = transaction.attemptedUser;
+        transaction.attemptedUser = null;
+        if (!TRANSACTIONS.isInfoEnabled()) {
+            return;
+        }
+        StringBuilder line = new StringBuilder(200).append("smtp outcome=rejected stage=AUTH");
+        client(session, line);
+        line.append(" user=").append(user == null ? "-" : LogValues.quoteIfNeeded(user));
+        reply(response, line);
+        TRANSACTIONS.info(line.toString());
+    }
+
     private void log(SMTPSession session, String outcome, String stage, String sender, List<String> recipients,
                      Transaction transaction, Response response) {
         if (!TRANSACTIONS.isInfoEnabled()) {
@@ -143,31 +196,35 @@ public class TransactionLogger implements ProtocolHandlerResultHandler<Response,
         if (transaction.mailName != null && "DATA".equals(stage)) {
             line.append(" id=").append(transaction.mailName);
         }
-        line.append(" client=").append(session.getRemoteAddress().getAddress().getHostAddress());
-        session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection)
-            .ifPresent(helo -> line.append(" helo=").append(quoteIfNeeded(helo)));
-        line.append(" tls=").append(session.isTLSStarted() ? tlsVersion(session) : "no");
-        Optional.ofNullable(session.getUsername()).ifPresent(user -> line.append(" auth=").append(user.asString()));
-        line.append(" from=<").append(sender == null ? "" : sender).append('>');
-        line.append(" to=").append(recipients.isEmpty() ? "-" : "<" + String.join(">,<", recipients) + ">");
+        client(session, line);
+        Optional.ofNullable(session.getUsername()).ifPresent(user -> line.append(" auth=").append(LogValues.quoteIfNeeded(user.asString())));
+        line.append(" from=<").append(sender == null ? "" : LogValues.clean(sender)).append('>');
+        line.append(" to=").append(recipients.isEmpty() ? "-" : "<" + LogValues.clean(String.join(">,<", recipients)) + ">");
         if (transaction.size >= 0 && "DATA".equals(stage)) {
             line.append(" size=").append(transaction.size);
         }
+        reply(response, line);
+        TRANSACTIONS.info(line.toString());
+    }
+
+    private static void client(SMTPSession session, StringBuilder line) {
+        line.append(" client=").append(session.getRemoteAddress().getAddress().getHostAddress());
+        session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection)
+            .ifPresent(helo -> line.append(" helo=").append(LogValues.quoteIfNeeded(helo)));
+        line.append(" tls=").append(session.isTLSStarted() ? tlsVersion(session) : "no");
+    }
+
+    private static void reply(Response response, StringBuilder line) {
         line.append(" reply=\"").append(response.getRetCode()).append(' ')
-            .append(String.join(" ", response.getLines().stream()
+            .append(LogValues.clean(String.join(" ", response.getLines().stream()
                 .map(CharSequence::toString)
                 .map(l -> l.startsWith(response.getRetCode()) ? l.substring(response.getRetCode().length()).strip() : l)
-                .toList()).replace('"', '\''))
+                .toList())).replace('"', '\''))
             .append('"');
-        TRANSACTIONS.info(line.toString());
     }
 
     private static String tlsVersion(SMTPSession session) {
         return session.getSSLSession().map(ssl -> ssl.getProtocol()).orElse("yes");
-    }
-
-    private static String quoteIfNeeded(String value) {
-        return value.contains(" ") || value.contains("\"") ? "\"" + value.replace('"', '\'') + "\"" : value;
     }
 
     private static Transaction transaction(SMTPSession session) {

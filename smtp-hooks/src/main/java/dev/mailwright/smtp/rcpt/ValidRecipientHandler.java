@@ -25,10 +25,16 @@ import org.apache.james.user.api.UsersRepositoryException;
  * <ul>
  *   <li>subaddresses: {@code user+tag@domain} is valid when {@code user@domain} is ({@code SubAddressing} mailet);</li>
  *   <li>catch-all domains: every address of a domain listed in {@code catchAllDomains} is valid ({@code CatchAll}
- *       mailet, which must name the same domains).</li>
+ *       mailet, which must name the same domains);</li>
+ *   <li>role addresses: {@code postmaster@} (RFC 5321 section 4.5.1) and {@code abuse@} (RFC 2142) of every local
+ *       domain are always valid; the {@code RoleAccounts} mailet delivers them to the postmaster account unless a
+ *       user or an alias of that address exists.</li>
  * </ul>
  */
 public class ValidRecipientHandler extends ValidRcptHandler {
+    /** Local parts every local domain must accept (case-insensitive), RFC 5321 section 4.5.1 and RFC 2142. */
+    public static final Set<String> ROLE_ADDRESSES = Set.of("postmaster", "abuse");
+
     private String separator = "+";
     private Set<String> catchAllDomains = Set.of();
 
@@ -50,7 +56,8 @@ public class ValidRecipientHandler extends ValidRcptHandler {
     @Override
     protected boolean isValidRecipient(SMTPSession session, MailAddress recipient)
         throws UsersRepositoryException, RecipientRewriteTableException {
-        if (catchAllDomains.contains(recipient.getDomain().asString())) {
+        if (catchAllDomains.contains(recipient.getDomain().asString())
+            || ROLE_ADDRESSES.contains(recipient.getLocalPart().toLowerCase(Locale.ROOT))) {
             return true;
         }
         if (super.isValidRecipient(session, recipient)) {

@@ -13,7 +13,7 @@ import org.apache.james.jspf.impl.SPF;
 import org.apache.james.jspf.parser.RFC4408SPF1Parser;
 import org.apache.james.jspf.wiring.WiringServiceTable;
 
-import dev.mailwright.smtp.dns.DnsLookup;
+import dev.mailwright.common.dns.DnsLookup;
 
 /**
  * Evaluates SPF (RFC 7208: mechanisms, include, redirect, macros, the limit of 10 DNS-querying terms) with jSPF.

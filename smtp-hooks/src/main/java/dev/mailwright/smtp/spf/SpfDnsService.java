@@ -18,8 +18,8 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
-import dev.mailwright.smtp.dns.DnsAnswer;
-import dev.mailwright.smtp.dns.DnsLookup;
+import dev.mailwright.common.dns.DnsAnswer;
+import dev.mailwright.common.dns.DnsLookup;
 
 /**
  * jSPF's view of DNS, answered by our {@link DnsLookup} (configured resolver, deadline, cache), with a time budget

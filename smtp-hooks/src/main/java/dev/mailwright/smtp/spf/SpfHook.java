@@ -12,7 +12,7 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.MailHook;
 
-import dev.mailwright.smtp.dns.DnsLookup;
+import dev.mailwright.common.dns.DnsLookup;
 import dev.mailwright.smtp.policy.Decision;
 import dev.mailwright.smtp.policy.Policy;
 import dev.mailwright.smtp.policy.Sessions;

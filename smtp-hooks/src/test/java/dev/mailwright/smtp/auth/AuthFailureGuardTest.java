@@ -13,10 +13,10 @@ import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
 import org.junit.jupiter.api.Test;
 
+import dev.mailwright.common.testing.TestClock;
 import dev.mailwright.smtp.policy.LocalCounters;
 import dev.mailwright.smtp.testing.FakeSession;
 import dev.mailwright.smtp.testing.HandlerConfig;
-import dev.mailwright.smtp.testing.TestClock;
 
 class AuthFailureGuardTest {
     private static final Response FAILED = new SMTPResponse("535", "Authentication Failed");
@@ -24,7 +24,7 @@ class AuthFailureGuardTest {
     private final AuthCmdHandler auth = mock(AuthCmdHandler.class);
 
     private AuthFailureGuard configured(String xml) throws Exception {
-        AuthFailureGuard guard = new AuthFailureGuard(new LocalCounters(clock), new RecordingMetricFactory());
+        AuthFailureGuard guard = new AuthFailureGuard(new AuthFailures(new LocalCounters(clock)), new RecordingMetricFactory());
         guard.init(HandlerConfig.of(xml));
         return guard;
     }

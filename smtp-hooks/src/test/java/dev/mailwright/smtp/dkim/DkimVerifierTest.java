@@ -12,8 +12,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.mailwright.common.dns.FakeDns;
 import dev.mailwright.smtp.dkim.DkimResult.Result;
-import dev.mailwright.smtp.testing.FakeDns;
 
 class DkimVerifierTest {
     static final String MESSAGE = "From: Alice <alice@signer.test>\r\n"

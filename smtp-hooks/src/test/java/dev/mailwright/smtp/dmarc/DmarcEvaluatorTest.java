@@ -7,12 +7,12 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.mailwright.common.dns.FakeDns;
 import dev.mailwright.smtp.dkim.DkimResult;
 import dev.mailwright.smtp.dmarc.DmarcRecord.Disposition;
 import dev.mailwright.smtp.dmarc.DmarcResult.Result;
 import dev.mailwright.smtp.spf.SpfOutcome;
 import dev.mailwright.smtp.spf.SpfResult;
-import dev.mailwright.smtp.testing.FakeDns;
 
 class DmarcEvaluatorTest {
     private final FakeDns dns = new FakeDns()

@@ -15,11 +15,11 @@ import org.apache.mailet.Mail;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.mailwright.common.dns.FakeDns;
 import dev.mailwright.smtp.policy.ReportedVerdicts;
 import dev.mailwright.smtp.spf.SpfOutcome;
 import dev.mailwright.smtp.spf.SpfResult;
 import dev.mailwright.smtp.testing.DkimSigning;
-import dev.mailwright.smtp.testing.FakeDns;
 import dev.mailwright.smtp.testing.FakeSession;
 import dev.mailwright.smtp.testing.HandlerConfig;
 

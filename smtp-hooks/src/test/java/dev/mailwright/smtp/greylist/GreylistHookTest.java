@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.mailwright.common.store.InMemoryStateStore;
 import dev.mailwright.common.store.StateStore;
+import dev.mailwright.common.testing.TestClock;
 import dev.mailwright.smtp.testing.FakeSession;
 import dev.mailwright.smtp.testing.HandlerConfig;
-import dev.mailwright.smtp.testing.TestClock;
 
 class GreylistHookTest {
     private final TestClock clock = new TestClock();

@@ -7,12 +7,14 @@ import static org.mockito.Mockito.mock;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
+import org.apache.james.core.Username;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.MailCmdHandler;
 import org.apache.james.protocols.smtp.core.RcptCmdHandler;
+import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.smtpserver.JamesMessageHook;
@@ -96,6 +98,38 @@ class TransactionLoggerTest {
         logger.onHookResult(session, HookResult.DECLINED, 1, mock(JamesMessageHook.class));
 
         assertThat(lines.list).isEmpty();
+    }
+
+    @Test
+    void aRefusedMailFromShowsTheSenderTheClientGave() throws Exception {
+        logger.doMail(session, MaybeSender.of(new MailAddress("ceo@forged.test")));
+
+        logger.onResponse(session, new SMTPResponse("550", "5.7.23 SPF check failed"), 1, mailCommand);
+
+        assertThat(lines.list).singleElement().extracting(ILoggingEvent::getFormattedMessage).isEqualTo(
+            "smtp outcome=rejected stage=MAIL client=192.0.2.7 helo=mx.sender.test tls=no from=<ceo@forged.test> to=- "
+                + "reply=\"550 5.7.23 SPF check failed\"");
+    }
+
+    @Test
+    void aFailedAuthIsOneLineWithTheClientAndTheUserNameTried() {
+        logger.doAuth(session, Username.of("alice@example.test"), "wrong");
+
+        logger.onResponse(session, new SMTPResponse("535", "Authentication Failed"), 1, mock(AuthCmdHandler.class));
+
+        assertThat(lines.list).singleElement().extracting(ILoggingEvent::getFormattedMessage).isEqualTo(
+            "smtp outcome=rejected stage=AUTH client=192.0.2.7 helo=mx.sender.test tls=no user=alice@example.test "
+                + "reply=\"535 Authentication Failed\"");
+    }
+
+    @Test
+    void aUserNameCannotForgeASecondLogLine() {
+        logger.doAuth(session, Username.of("x\nsmtp outcome=rejected stage=AUTH client=198.51.100.1"), "wrong");
+
+        logger.onResponse(session, new SMTPResponse("535", "Authentication Failed"), 1, mock(AuthCmdHandler.class));
+
+        assertThat(lines.list).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+            .doesNotContain("\n").contains("user=\"x?smtp outcome=rejected stage=").endsWith("reply=\"535 Authentication Failed\"");
     }
 
     private void mail(String sender) throws Exception {

@@ -8,10 +8,10 @@ import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.protocols.api.Response;
 import org.junit.jupiter.api.Test;
 
+import dev.mailwright.common.testing.TestClock;
 import dev.mailwright.smtp.policy.LocalCounters;
 import dev.mailwright.smtp.testing.FakeSession;
 import dev.mailwright.smtp.testing.HandlerConfig;
-import dev.mailwright.smtp.testing.TestClock;
 
 class ConnectionRateLimitTest {
     private final TestClock clock = new TestClock();

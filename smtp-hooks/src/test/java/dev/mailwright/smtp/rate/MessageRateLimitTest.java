@@ -12,10 +12,10 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.junit.jupiter.api.Test;
 
+import dev.mailwright.common.testing.TestClock;
 import dev.mailwright.smtp.policy.LocalCounters;
 import dev.mailwright.smtp.testing.FakeSession;
 import dev.mailwright.smtp.testing.HandlerConfig;
-import dev.mailwright.smtp.testing.TestClock;
 
 class MessageRateLimitTest {
     private final TestClock clock = new TestClock();

@@ -64,4 +64,12 @@ class ValidRecipientHandlerTest {
         assertThat(verdict("anything@catchall.test")).isEqualTo(HookReturnCode.Action.DECLINED);
         assertThat(verdict("ANYTHING@Other.Test")).isEqualTo(HookReturnCode.Action.DECLINED);
     }
+
+    @Test
+    void postmasterAndAbuseOfEveryLocalDomainAreValidWithoutAnAccount() throws Exception {
+        assertThat(verdict("postmaster@example.test")).isEqualTo(HookReturnCode.Action.DECLINED);
+        assertThat(verdict("PostMaster@example.test")).isEqualTo(HookReturnCode.Action.DECLINED);
+        assertThat(verdict("abuse@example.test")).isEqualTo(HookReturnCode.Action.DECLINED);
+        assertThat(verdict("hostmaster@example.test")).isEqualTo(HookReturnCode.Action.DENY);
+    }
 }

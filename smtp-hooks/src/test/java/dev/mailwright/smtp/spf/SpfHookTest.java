@@ -10,8 +10,8 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.mailwright.common.dns.FakeDns;
 import dev.mailwright.smtp.policy.ReportedVerdicts;
-import dev.mailwright.smtp.testing.FakeDns;
 import dev.mailwright.smtp.testing.FakeSession;
 import dev.mailwright.smtp.testing.HandlerConfig;
 

@@ -16,11 +16,11 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.mailwright.common.dns.FakeDns;
 import dev.mailwright.smtp.dmarc.MessageAuthenticator;
 import dev.mailwright.smtp.spf.SpfOutcome;
 import dev.mailwright.smtp.spf.SpfResult;
 import dev.mailwright.smtp.testing.DkimSigning;
-import dev.mailwright.smtp.testing.FakeDns;
 import dev.mailwright.smtp.testing.FakeSession;
 import dev.mailwright.smtp.testing.HandlerConfig;
 

@@ -8,6 +8,8 @@ import java.util.Base64;
 
 import org.apache.james.jdkim.DKIMSigner;
 
+import dev.mailwright.common.dns.FakeDns;
+
 /** DKIM keys and signatures for tests, made with jDKIM's signer. */
 public final class DkimSigning {
     private DkimSigning() {

@@ -1,8 +1,0 @@
-package dev.mailwright.mailets.delivery;
-
-import java.io.IOException;
-
-/** Fetches the MTA-STS policy file of a domain ({@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt}). */
-interface PolicyFetcher {
-    String fetch(String domain) throws IOException;
-}

@@ -1,0 +1,311 @@
+package dev.mailwright.server.spool;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.annotation.PreDestroy;
+import javax.inject.Inject;
+
+import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.tree.ImmutableNode;
+import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.mailetcontainer.api.MailProcessor;
+import org.apache.james.mailetcontainer.impl.JamesMailSpooler;
+import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.api.TimeMetric;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueue.MailQueueItem;
+import org.apache.james.queue.api.MailQueue.MailQueueItem.CompletionStatus;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.util.DurationParser;
+import org.apache.james.server.core.configuration.ConfigurationProvider;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.common.collect.ImmutableList;
+
+import reactor.core.publisher.Flux;
+
+/**
+ * The spooler: takes each mail the SMTP server accepted from the persistent spool queue, runs it through the mailet
+ * processors, and acknowledges it only when that ended. Replaces James's {@code JamesMailSpooler}, which loses
+ * mail: it disposes a mail when its processing is cancelled at stop while the worker still processes it, and an
+ * error processor that then fails makes the mail "processed" (acknowledged, gone); it also catches only
+ * exceptions, so a {@code StackOverflowError} left the queue entry unacknowledged and the worker slot lost.
+ *
+ * <p>What this one guarantees:
+ * <ul>
+ *   <li>any {@link Throwable} of a mail's processing is handled ({@link SpoolFailure}): queued again with a failure
+ *       count after a growing delay, or kept in the error repository ({@code <errorRepository>}) with the reason as
+ *       error message;</li>
+ *   <li>a clean stop waits up to {@code <stopGrace>} (default 5 s) for the mails being processed, never interrupts
+ *       them, and acknowledges nothing that ends later: those mails stay in the spool and are processed again at the
+ *       next start (at least once, never lost);</li>
+ *   <li>the dequeue loop survives queue errors (one log line, then it tries again a second later).</li>
+ * </ul>
+ */
+public class MailSpooler extends JamesMailSpooler {
+    static final int MAX_FAILURES = 5;
+    static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
+    private static final Logger LOGGER = LoggerFactory.getLogger(MailSpooler.class);
+    private static final String SPOOL_PROCESSING = "spoolProcessing";
+
+    private final MetricFactory metricFactory;
+    private final MailProcessor mailProcessor;
+    private final MailRepositoryStore mailRepositoryStore;
+    private final MailQueueFactory<?> queueFactory;
+    private final ConfigurationProvider configurationProvider;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    private Configuration configuration;
+    private Duration stopGrace = DEFAULT_STOP_GRACE;
+    private MailQueue queue;
+    private MailRepository errorRepository;
+    private ExecutorService workers;
+    private Semaphore freeWorkers;
+    private Thread dequeueLoop;
+    private volatile boolean stopping;
+    private volatile boolean acknowledging;
+
+    @Inject
+    public MailSpooler(MetricFactory metricFactory, GaugeRegistry gaugeRegistry, MailProcessor mailProcessor,
+                       MailRepositoryStore mailRepositoryStore, MailQueueFactory<?> queueFactory,
+                       ConfigurationProvider configurationProvider) {
+        super(metricFactory, gaugeRegistry, mailProcessor, mailRepositoryStore, queueFactory);
+        this.configurationProvider = configurationProvider;
+        this.metricFactory = metricFactory;
+        this.mailProcessor = mailProcessor;
+        this.mailRepositoryStore = mailRepositoryStore;
+        this.queueFactory = queueFactory;
+        gaugeRegistry.register(SPOOL_PROCESSING + ".inFlight", inFlight::get);
+    }
+
+    @Override
+    public void configure(HierarchicalConfiguration<ImmutableNode> config) {
+        super.configure(config);
+        stopGrace = stopGrace(config);
+    }
+
+    /** James passes its own configuration object, which has no {@code <stopGrace>}: that one is read here. */
+    @Override
+    public void configure(Configuration configuration) {
+        this.configuration = configuration;
+        try {
+            stopGrace = stopGrace(configurationProvider.getConfiguration("mailetcontainer").configurationAt("spooler"));
+        } catch (Exception e) {
+            stopGrace = DEFAULT_STOP_GRACE;
+        }
+    }
+
+    private static Duration stopGrace(HierarchicalConfiguration<ImmutableNode> spooler) {
+        return DurationParser.parse(spooler.getString("stopGrace", DEFAULT_STOP_GRACE.toSeconds() + " seconds"));
+    }
+
+    @Override
+    public void init() {
+        if (!configuration.isEnabled()) {
+            LOGGER.info("Spooler off (<threads>0</threads>)");
+            return;
+        }
+        int threads = configuration.getConcurrencyLevel();
+        errorRepository = select();
+        queue = queueFactory.createQueue(MailQueueFactory.SPOOL, MailQueueFactory.prefetchCount(threads));
+        start(threads);
+        LOGGER.info("Spooler started: {} threads, error repository {}, stop grace {}", threads,
+            configuration.getErrorRepositoryURL().asString(), stopGrace);
+    }
+
+    private MailRepository select() {
+        try {
+            return mailRepositoryStore.select(configuration.getErrorRepositoryURL());
+        } catch (MailRepositoryStore.MailRepositoryStoreException e) {
+            throw new IllegalStateException("cannot open the spooler's error repository " + configuration.getErrorRepositoryURL(), e);
+        }
+    }
+
+    private void start(int threads) {
+        stopping = false;
+        acknowledging = true;
+        freeWorkers = new Semaphore(threads);
+        workers = Executors.newFixedThreadPool(threads, named("spooler-", true));
+        dequeueLoop = named("spool-dequeue", true).newThread(this::dequeueLoop);
+        dequeueLoop.start();
+    }
+
+    private void dequeueLoop() {
+        while (!stopping) {
+            try {
+                freeWorkers.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            MailQueueItem item;
+            try {
+                item = Flux.from(queue.deQueue()).next().block();
+            } catch (RuntimeException e) {
+                freeWorkers.release();
+                if (stopping) {
+                    return;
+                }
+                LOGGER.warn("Cannot take the next mail from the spool ({}); trying again in a second", e.getMessage());
+                pause();
+                continue;
+            }
+            if (item == null) {
+                freeWorkers.release();
+                continue;
+            }
+            if (stopping) {
+                leaveInQueue(item);
+                freeWorkers.release();
+                return;
+            }
+            workers.execute(() -> {
+                try {
+                    process(item);
+                } finally {
+                    freeWorkers.release();
+                }
+            });
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void process(MailQueueItem item) {
+        Mail mail = item.getMail();
+        List<MailAddress> originalRecipients = ImmutableList.copyOf(mail.getRecipients());
+        TimeMetric timer = metricFactory.timer(SPOOL_PROCESSING);
+        inFlight.incrementAndGet();
+        try {
+            mailProcessor.service(mail);
+            complete(item, mail);
+        } catch (Throwable failure) {
+            if (!acknowledging) {
+                LOGGER.warn("Mail {} was being processed when the server stopped; it stays in the spool for the next start",
+                    mail.getName());
+                return;
+            }
+            mail.setRecipients(originalRecipients);
+            handleFailure(item, mail, failure);
+        } finally {
+            inFlight.decrementAndGet();
+            timer.stopAndPublish();
+            LifecycleUtil.dispose(mail);
+        }
+    }
+
+    private void complete(MailQueueItem item, Mail mail) {
+        if (!acknowledging) {
+            // the stop grace ended while it was processed: other components may already be gone, so its outcome
+            // cannot be trusted; processing it again at the next start may deliver it twice, never loses it
+            LOGGER.warn("Mail {} finished after the spooler stopped; it stays in the spool for the next start", mail.getName());
+            return;
+        }
+        done(item, CompletionStatus.SUCCESS);
+    }
+
+    private void handleFailure(MailQueueItem item, Mail mail, Throwable failure) {
+        int failures = mail.getAttribute(MAIL_PROCESSING_ERROR_COUNT)
+            .flatMap(attribute -> attribute.getValue().valueAs(Integer.class))
+            .orElse(0) + 1;
+        try {
+            if (SpoolFailure.decide(failure, failures, MAX_FAILURES) == SpoolFailure.RETRY) {
+                Duration delay = SpoolFailure.retryDelay(failures);
+                LOGGER.error("Processing mail {} failed ({} time(s)); it is processed again in {}", mail.getName(), failures,
+                    delay, failure);
+                mail.setAttribute(new Attribute(MAIL_PROCESSING_ERROR_COUNT, AttributeValue.of(failures)));
+                queue.enQueue(mail, delay);
+            } else {
+                LOGGER.error("Processing mail {} failed ({} time(s)): {}; it is kept in {}", mail.getName(), failures,
+                    failure, configuration.getErrorRepositoryURL().asString(), failure instanceof StackOverflowError ? null : failure);
+                mail.setErrorMessage("Processing failed: " + failure);
+                errorRepository.store(mail);
+            }
+            done(item, CompletionStatus.SUCCESS);
+        } catch (Throwable cannotHandle) {
+            // neither queued again nor kept: leave it in the spool, it will be taken again
+            LOGGER.error("Mail {} could not be queued again nor kept ({}); it stays in the spool", mail.getName(), cannotHandle.toString());
+            done(item, CompletionStatus.REJECT);
+        }
+    }
+
+    private static void done(MailQueueItem item, CompletionStatus status) {
+        try {
+            item.done(status);
+        } catch (Exception e) {
+            LOGGER.warn("Cannot acknowledge mail {} in the spool: {}", item.getMail().getName(), e.toString());
+        }
+    }
+
+    private static void leaveInQueue(MailQueueItem item) {
+        done(item, CompletionStatus.REJECT);
+    }
+
+    @PreDestroy
+    @Override
+    public void dispose() {
+        if (workers == null) {
+            return;
+        }
+        stopping = true;
+        dequeueLoop.interrupt();
+        workers.shutdown();
+        try {
+            dequeueLoop.join(Duration.ofSeconds(2).toMillis());
+            if (!workers.awaitTermination(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOGGER.warn("{} mail(s) still being processed after {}: they stay in the spool and are processed again at the next start",
+                    inFlight.get(), stopGrace);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        acknowledging = false;
+        workers = null;
+        LOGGER.info("Spooler stopped");
+    }
+
+    @Override
+    public void restart() {
+        dispose();
+        start(configuration.getConcurrencyLevel());
+    }
+
+    @Override
+    public int getThreadCount() {
+        return configuration.getConcurrencyLevel();
+    }
+
+    @Override
+    public int getCurrentSpoolCount() {
+        return inFlight.get();
+    }
+
+    private static ThreadFactory named(String prefix, boolean daemon) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix);
+            thread.setDaemon(daemon);
+            return thread;
+        };
+    }
+}
