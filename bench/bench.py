@@ -386,10 +386,21 @@ class Mailwright:
         self.stop()
         self.start(trusted_loopback, fresh=False)
 
+    def admin_token(self):
+        """The administrator's token (JWT) the server created at its first start in its data folder; WebAdmin wants
+        it on every route but /healthcheck and /metrics."""
+        if not getattr(self, "token", None):
+            token_file = self.dir / "var" / "webadmin" / "admin.token"
+            self.token = token_file.read_text().strip() if token_file.exists() else None
+        return self.token
+
     def http(self, method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if data else {}
+        if path != "/healthcheck" and self.admin_token():
+            headers["Authorization"] = "Bearer " + self.admin_token()
         request = urllib.request.Request(f"http://127.0.0.1:{MW_WEBADMIN}{path}", data=data, method=method,
-                                         headers={"Content-Type": "application/json"} if data else {})
+                                         headers=headers)
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.read().decode()
 
