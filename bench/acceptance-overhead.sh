@@ -85,8 +85,14 @@ PY
     echo "== $name: policy handlers in smtpserver.xml: $(grep -c 'class="dev.mailwright.smtp.\(rate\|spf\|dmarc\|spoof\|policy\)' "$dir/conf/smtpserver.xml")"
 }
 
+# WebAdmin with the administrator's token the server created in its data folder at first start
+admin() {
+    local name=$1 path=$2; shift 2
+    curl -H "Authorization: Bearer $(cat "$WORK/$name/var/webadmin/admin.token")" "$@" "http://127.0.0.1:$(webadmin_port "$name")$path"
+}
+
 inbox_count() {
-    curl -s "http://127.0.0.1:$(webadmin_port "$1")/users/bob@example.test/mailboxes/INBOX/messageCount" || echo 0
+    admin "$1" /users/bob@example.test/mailboxes/INBOX/messageCount -s || echo 0
 }
 
 wait_drained() {
@@ -102,9 +108,8 @@ start_server() {
     PID[$name]=$!
     for _ in $(seq 1 180); do grep -q "Mailwright started" "$dir/server.log" && break; sleep 1; done
     grep -q "Mailwright started" "$dir/server.log" || { echo "$name did not start, see $dir/server.log" >&2; exit 1; }
-    curl -sf -X PUT "http://127.0.0.1:$(webadmin_port "$name")/domains/example.test"
-    curl -sf -X PUT -H 'Content-Type: application/json' -d '{"password":"bench"}' \
-        "http://127.0.0.1:$(webadmin_port "$name")/users/bob@example.test"
+    admin "$name" /domains/example.test -sf -X PUT
+    admin "$name" /users/bob@example.test -sf -X PUT -H 'Content-Type: application/json' -d '{"password":"bench"}'
     EXPECTED[$name]=0
 }
 

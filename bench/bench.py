@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Mailwright load benchmark: Mailwright and Postfix side by side under Postfix's smtp-source.
+"""Mailwright load benchmark: Mailwright, Postfix alone and Postfix + Dovecot side by side under smtp-source.
 
 Every run sends a fixed number of messages with smtp-source, then waits until every message is in its mailbox
-(Mailwright: WebAdmin message counts; Postfix: files in Maildir/new) and records accepted msg/s, stored msg/s,
-server CPU ms per message, peak RSS and the SMTP transaction latency seen by a probe client sending one message
+(Mailwright: WebAdmin message counts; Postfix: files in Maildir/new; Postfix + Dovecot: files in the Maildir that
+Dovecot's LMTP delivered to, checked afterwards over Dovecot's IMAP) and records accepted msg/s, stored msg/s,
+server CPU ms per message, peak PSS and the SMTP transaction latency seen by a probe client sending one message
 every 100 ms during the run. Every load loop is bounded in count and time. See bench/README.md.
 """
 import argparse
+import imaplib
 import json
 import os
 import pathlib
@@ -36,6 +38,8 @@ MW_SMTP = 2525
 MW_IMAP = 2143
 MW_WEBADMIN = 8801
 PF_SMTP = 2527
+PFD_SMTP = 2529
+DOVECOT_IMAP = 2144
 DNS_PORT = 5354
 SINK_ADDRESS = "127.0.0.201"
 PG_PORT = 5432
@@ -78,8 +82,8 @@ def cpu_ticks(pid):
     return sum(int(fields[i]) for i in (11, 12, 13, 14))
 
 
-def tree_pids(pid):
-    """The process and all its descendants (from the parent ids in /proc/*/stat)."""
+def tree_pids(roots):
+    """The root processes (one pid or a list) and all their descendants (from the parent ids in /proc/*/stat)."""
     parents = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -88,7 +92,7 @@ def tree_pids(pid):
                     parents.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
             except (FileNotFoundError, ProcessLookupError, IndexError):
                 pass
-    pids, todo = [], [pid]
+    pids, todo = [], list(roots) if isinstance(roots, (list, tuple)) else [roots]
     while todo:
         current = todo.pop()
         pids.append(current)
@@ -96,9 +100,18 @@ def tree_pids(pid):
     return pids
 
 
-def tree_cpu_ticks(pid):
+def machine_ticks():
+    """(busy, total) ticks of all CPUs from /proc/stat: how busy the whole machine was, load generator included."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    total = sum(values[:8])  # guest time is already counted in user
+    return total - idle, total
+
+
+def tree_cpu_ticks(roots):
     total = 0
-    for p in tree_pids(pid):
+    for p in tree_pids(roots):
         try:
             total += cpu_ticks(p)
         except FileNotFoundError:
@@ -116,11 +129,11 @@ def sum_cpu_ticks(pids):
     return total
 
 
-def tree_rss(pid):
-    """Memory of the process tree: the sum of proportional set sizes (shared pages split between the processes
-    sharing them), so that Postfix's many small processes are not counted once per shared library."""
+def tree_rss(roots):
+    """Memory of the process trees: the sum of proportional set sizes (shared pages split between the processes
+    sharing them), so that Postfix's and Dovecot's many small processes are not counted once per shared library."""
     total = 0
-    for p in tree_pids(pid):
+    for p in tree_pids(roots):
         try:
             with open(f"/proc/{p}/smaps_rollup") as f:
                 for line in f:
@@ -133,15 +146,15 @@ def tree_rss(pid):
 
 
 class RssSampler(threading.Thread):
-    def __init__(self, pid):
+    def __init__(self, roots):
         super().__init__(daemon=True)
-        self.pid = pid
+        self.roots = roots
         self.peak = 0
         self.stop_event = threading.Event()
 
     def run(self):
         while not self.stop_event.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            self.peak = max(self.peak, tree_rss(self.roots))
             self.stop_event.wait(0.2)
 
     def stop(self):
@@ -373,14 +386,21 @@ class Mailwright:
         self.stop()
         self.start(trusted_loopback, fresh=False)
 
+    def admin_token(self):
+        """The administrator's token (JWT) the server created at its first start in its data folder; WebAdmin wants
+        it on every route but /healthcheck and /metrics."""
+        if not getattr(self, "token", None):
+            token_file = self.dir / "var" / "webadmin" / "admin.token"
+            self.token = token_file.read_text().strip() if token_file.exists() else None
+        return self.token
+
     def http(self, method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Content-Type": "application/json"} if data else {}
-        # WebAdmin wants the administrator's token, which the server writes in its data folder at first start
-        token = self.dir / "var" / "webadmin" / "admin.token"
-        if token.exists():
-            headers["Authorization"] = "Bearer " + token.read_text().strip()
-        request = urllib.request.Request(f"http://127.0.0.1:{MW_WEBADMIN}{path}", data=data, method=method, headers=headers)
+        if path != "/healthcheck" and self.admin_token():
+            headers["Authorization"] = "Bearer " + self.admin_token()
+        request = urllib.request.Request(f"http://127.0.0.1:{MW_WEBADMIN}{path}", data=data, method=method,
+                                         headers=headers)
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.read().decode()
 
@@ -409,6 +429,9 @@ class Mailwright:
     def smtp_port(self):
         return MW_SMTP
 
+    def root_pids(self):
+        return [self.pid]
+
     def heap_used_bytes(self):
         out = subprocess.run(["jstat", "-gc", str(self.pid)], capture_output=True, text=True).stdout.split("\n")
         if len(out) < 2:
@@ -421,11 +444,22 @@ class Mailwright:
 # ---------------------------------------------------------------- Postfix (private instance, virtual Maildir)
 
 class Postfix:
+    """Postfix alone: a private instance whose virtual(8) delivery agent writes each message to a Maildir."""
     name = "postfix"
+    port = PF_SMTP
 
     def __init__(self, work):
-        self.dir = work / "postfix"
+        self.dir = work / self.name
         self.pid = None
+
+    def delivery_settings(self):
+        """main.cf lines that decide where virtual-domain mail goes: virtual(8) into Maildirs owned by nobody."""
+        return [
+            f"virtual_mailbox_base = {self.dir / 'mail'}",
+            "virtual_uid_maps = static:65534",
+            "virtual_gid_maps = static:65534",
+            "virtual_mailbox_limit = 0",
+        ]
 
     def start(self, users):
         if self.dir.exists():
@@ -436,6 +470,7 @@ class Postfix:
         shutil.chown(self.dir / "data", "postfix")
         shutil.chown(self.dir / "mail", "nobody", "nogroup")
         conf = self.dir / "conf"
+        # the map lists the recipients smtpd accepts; its right-hand side is the Maildir for virtual(8)
         (conf / "vmailbox").write_text("".join(f"{u} {DOMAIN}/{u.split('@')[0]}/\n" for u in users))
         (conf / "transport").write_text(f"remote.test smtp:[{SINK_ADDRESS}]:25\n")
         (conf / "main.cf").write_text("\n".join([
@@ -443,10 +478,11 @@ class Postfix:
             f"queue_directory = {self.dir / 'queue'}",
             f"data_directory = {self.dir / 'data'}",
             "mail_owner = postfix",
+            f"syslog_name = {self.name}",
             "inet_interfaces = 127.0.0.1",
             "inet_protocols = ipv4",
             "mynetworks = 127.0.0.0/8",
-            "myhostname = postfix.bench.test",
+            f"myhostname = {self.name}.bench.test",
             "mydestination =",
             "local_recipient_maps =",
             "alias_maps =",
@@ -454,12 +490,9 @@ class Postfix:
             "disable_dns_lookups = yes",
             "smtpd_peername_lookup = no",
             f"virtual_mailbox_domains = {DOMAIN}",
-            f"virtual_mailbox_base = {self.dir / 'mail'}",
             f"virtual_mailbox_maps = texthash:{conf / 'vmailbox'}",
             f"transport_maps = texthash:{conf / 'transport'}",
-            "virtual_uid_maps = static:65534",
-            "virtual_gid_maps = static:65534",
-            "virtual_mailbox_limit = 0",
+            *self.delivery_settings(),
             "message_size_limit = 52428800",
             "smtpd_client_connection_count_limit = 0",
             "smtpd_client_connection_rate_limit = 0",
@@ -468,14 +501,14 @@ class Postfix:
             f"maillog_file_prefixes = /var, /dev/stdout, {self.dir}",
         ]) + "\n")
         master = pathlib.Path("/etc/postfix/master.cf").read_text()
-        master = re.sub(r"(?m)^smtp\s+inet.*$", f"127.0.0.1:{PF_SMTP} inet n - n - - smtpd", master)
+        master = re.sub(r"(?m)^smtp\s+inet.*$", f"127.0.0.1:{self.port} inet n - n - - smtpd", master)
         master = re.sub(r"(?m)^(\S+\s+(?:unix|unix-dgram|fifo|pass)\s+\S+\s+\S+\s+)y(\s)", r"\1n\2", master)
         if "postlog" not in master:
             master += "postlog unix-dgram n - n - 1 postlogd\n"
         (conf / "master.cf").write_text(master)
         run(["postfix", "-c", str(conf), "check"])
         run(["script", "-qc", f"postfix -c {conf} start", "/dev/null"], stdout=subprocess.DEVNULL)
-        wait_for(lambda: port_open(PF_SMTP), 30, 0.2, "Postfix to listen")
+        wait_for(lambda: port_open(self.port), 30, 0.2, f"{self.name} to listen")
         pid_file = self.dir / "queue" / "pid" / "master.pid"
         self.pid = int(wait_for(lambda: pid_file.exists() and pid_file.read_text().strip(), 10, 0.1, "master.pid"))
 
@@ -485,8 +518,11 @@ class Postfix:
             subprocess.run(["script", "-qc", f"postfix -c {conf} stop", "/dev/null"], stdout=subprocess.DEVNULL)
             time.sleep(1)
 
+    def root_pids(self):
+        return [self.pid]
+
     def smtp_port(self):
-        return PF_SMTP
+        return self.port
 
     def maildirs(self, users):
         return [self.dir / "mail" / DOMAIN / u.split("@")[0] / "new" for u in users]
@@ -502,6 +538,176 @@ class Postfix:
 
     def queue_size(self, _queue):
         return 0
+
+
+# ---------------------------------------------------------------- Dovecot (private instance: LMTP in, IMAP out)
+
+class Dovecot:
+    """A private Dovecot: its own dovecot.conf, base_dir, state and log under the work folder, LMTP on a unix socket
+    there (for Postfix's lmtp client), IMAP on 127.0.0.1:DOVECOT_IMAP, Maildir with Dovecot's own index files, and
+    the benchmark's users as a fixed passwd-file list (one password, uid/gid nobody, homes under the work folder)
+    serving as passdb and userdb: LMTP refuses any other recipient."""
+
+    def __init__(self, directory):
+        self.dir = directory
+        self.conf = directory / "dovecot.conf"
+        self.socket = directory / "lmtp"
+        self.process = None
+        self.pid = None
+
+    def home(self, user):
+        local, domain = user.split("@")
+        return self.dir / "mail" / domain / local
+
+    def start(self, users):
+        if self.dir.exists():
+            shutil.rmtree(self.dir)
+        self.dir.mkdir(parents=True)
+        (self.dir / "mail").mkdir()
+        shutil.chown(self.dir / "mail", "nobody", "nogroup")
+        (self.dir / "users").write_text("".join(f"{u}:{{PLAIN}}{PASSWORD}::::::\n" for u in users))
+        self.conf.write_text("\n".join([
+            f"instance_name = mailwright-bench",
+            f"base_dir = {self.dir / 'run'}",
+            f"state_dir = {self.dir / 'state'}",
+            f"log_path = {self.dir / 'dovecot.log'}",
+            "protocols = imap lmtp",
+            "listen = 127.0.0.1",
+            "ssl = no",
+            "disable_plaintext_auth = no",
+            "auth_mechanisms = plain",
+            # Maildir; Dovecot keeps its index files (dovecot.index*, dovecot-uidlist) next to it, as by default
+            "mail_location = maildir:~/Maildir",
+            f"postmaster_address = postmaster@{DOMAIN}",
+            "passdb {",
+            "  driver = passwd-file",
+            f"  args = scheme=PLAIN username_format=%u {self.dir / 'users'}",
+            "}",
+            # the same list as userdb (so that doveadm can iterate it), every user with the same fixed fields
+            "userdb {",
+            "  driver = passwd-file",
+            f"  args = username_format=%u {self.dir / 'users'}",
+            f"  default_fields = uid=65534 gid=65534 home={self.dir / 'mail'}/%d/%n",
+            "}",
+            "service imap-login {",
+            "  inet_listener imap {",
+            "    address = 127.0.0.1",
+            f"    port = {DOVECOT_IMAP}",
+            "  }",
+            "  inet_listener imaps {",
+            "    port = 0",
+            "  }",
+            "}",
+            "service lmtp {",
+            f"  unix_listener {self.socket} {{",
+            "    user = postfix",
+            "    mode = 0600",
+            "  }",
+            "}",
+        ]) + "\n")
+        run(["doveconf", "-c", str(self.conf), "-n"], stdout=subprocess.DEVNULL)
+        self.logfile = open(self.dir / "master.out", "ab")
+        self.process = subprocess.Popen(["dovecot", "-F", "-c", str(self.conf)], stdout=self.logfile, stderr=subprocess.STDOUT)
+        self.pid = self.process.pid
+        wait_for(lambda: self.process.poll() is not None or (self.socket.exists() and port_open(DOVECOT_IMAP)),
+                 30, 0.1, "Dovecot to listen")
+        if self.process.poll() is not None:
+            raise RuntimeError("Dovecot exited, see " + str(self.dir / "dovecot.log"))
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+    def maildirs(self, user):
+        base = self.home(user) / "Maildir"
+        return [base / "new", base / "cur"]
+
+    def count(self, users):
+        """Messages Dovecot has delivered: the files its LMTP renamed into new/ (and cur/, after an IMAP SELECT)."""
+        total = 0
+        for user in users:
+            for d in self.maildirs(user):
+                try:
+                    total += len(os.listdir(d))
+                except FileNotFoundError:
+                    pass
+        return total
+
+    def purge(self, users):
+        """Expunges every INBOX through Dovecot itself (doveadm), so that its indexes agree with the Maildir."""
+        user_file = self.dir / "purge-users"
+        user_file.write_text("".join(u + "\n" for u in users))
+        run(["doveadm", "-c", str(self.conf), "expunge", "-F", str(user_file), "mailbox", "INBOX", "all"],
+            stdout=subprocess.DEVNULL)
+        left = self.count(users)
+        if left:
+            raise RuntimeError(f"Dovecot purge left {left} messages")
+
+    def imap_check(self, users):
+        """What Dovecot's IMAP server shows: the sum of STATUS INBOX (MESSAGES) over the users, and, for the first
+        user with mail, the largest RFC822.SIZE in its INBOX (checked against the payload size of the run)."""
+        total, largest = 0, None
+        for user in users:
+            imap = imaplib.IMAP4("127.0.0.1", DOVECOT_IMAP, timeout=60)
+            try:
+                imap.login(user, PASSWORD)
+                typ, data = imap.status("INBOX", "(MESSAGES)")
+                if typ != "OK":
+                    raise RuntimeError(f"IMAP STATUS for {user}: {typ} {data}")
+                messages = int(re.search(rb"MESSAGES (\d+)", data[0]).group(1))
+                total += messages
+                if messages and largest is None:
+                    imap.select("INBOX", readonly=True)
+                    typ, data = imap.fetch("1:*", "(RFC822.SIZE)")
+                    largest = max(int(m) for m in re.findall(rb"RFC822\.SIZE (\d+)", b" ".join(
+                        d if isinstance(d, bytes) else d[0] for d in data if d)))
+                imap.logout()
+            except Exception:
+                imap.shutdown()
+                raise
+        return total, largest
+
+
+class PostfixDovecot(Postfix):
+    """Postfix + Dovecot: a second private Postfix whose virtual transport is LMTP to a private Dovecot, so each
+    message lands in a Maildir that Dovecot has indexed and IMAP can read at once."""
+    name = "postfix-dovecot"
+    port = PFD_SMTP
+
+    def __init__(self, work):
+        super().__init__(work)
+        self.dovecot = Dovecot(work / "dovecot")
+
+    def delivery_settings(self):
+        # smtpd still validates recipients against virtual_mailbox_maps; lmtp(8) hands each message to Dovecot
+        # (stock lmtp settings: 20 connections to the socket, up to 50 recipients per LMTP transaction)
+        return [f"virtual_transport = lmtp:unix:{self.dovecot.socket}"]
+
+    def start(self, users):
+        self.dovecot.start(users)
+        super().start(users)
+
+    def stop(self):
+        super().stop()
+        self.dovecot.stop()
+
+    def root_pids(self):
+        return [self.pid, self.dovecot.pid]
+
+    def purge(self, users):
+        self.dovecot.purge(users)
+
+    def count(self, users):
+        return self.dovecot.count(users)
+
+    def check(self, users):
+        return self.dovecot.imap_check(users)
 
 
 # ---------------------------------------------------------------- smtp-sink (remote MX for relay runs)
@@ -533,27 +739,31 @@ class Sink:
 
 # ---------------------------------------------------------------- one measured run
 
-def settle(pid, timeout=60):
+def settle(roots, timeout=60):
     """Waits until the server is idle (under 5% of a core for half a second), so that the work left over from the
     previous step (e.g. deleting mailboxes) is not counted in the next run."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        before = tree_cpu_ticks(pid)
+        before = tree_cpu_ticks(roots)
         time.sleep(0.5)
-        if (tree_cpu_ticks(pid) - before) / CLOCK_TICKS < 0.025:
+        if (tree_cpu_ticks(roots) - before) / CLOCK_TICKS < 0.025:
             return
 
 
 def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, timeout=900, probe=True):
-    """Sends `msgs` messages (each to `rcpts` recipients) and waits until all deliveries are stored."""
-    settle(peer.pid)
+    """Sends `msgs` messages (each to `rcpts` recipients) and waits until all deliveries are stored. CPU and memory
+    are those of the peer's process trees (Postfix + Dovecot: both masters and all their children)."""
+    roots = peer.root_pids()
+    settle(roots)
     expected_deliveries = msgs * rcpts
     counter = (lambda: sink.count()) if sink else (lambda: peer.count(users))
     before = counter()
-    ticks0 = tree_cpu_ticks(peer.pid)
+    ticks0 = tree_cpu_ticks(roots)
+    machine0 = machine_ticks()
+    own0 = sum(os.times()[:4])  # this script (probe, samplers) and its reaped children (smtp-source), in seconds
     db_pids = peer.db_pids() if hasattr(peer, "db_pids") else []
     db_ticks0 = sum_cpu_ticks(db_pids)
-    rss = RssSampler(peer.pid)
+    rss = RssSampler(roots)
     rss.start()
     latency = LatencyProbe(peer.smtp_port(), ONE_USER) if probe and not sink else None
     start = time.monotonic()
@@ -575,12 +785,20 @@ def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, tim
     except TimeoutError:
         stored_at = time.monotonic()
         complete = False
-    ticks1 = tree_cpu_ticks(peer.pid)
+    ticks1 = tree_cpu_ticks(roots)
+    machine1 = machine_ticks()
+    own1 = sum(os.times()[:4])
     db_ticks1 = sum_cpu_ticks(db_pids)
     peak_rss = rss.stop()
     stored = counter() - before
     accept_s = accepted_at - start
     stored_s = stored_at - start
+    checked = {}
+    if hasattr(peer, "check") and users and not sink:
+        # after the measurement: what the peer's IMAP server shows, against the files counted above
+        imap_messages, largest = peer.check(users)
+        checked = {"imap_messages": imap_messages, "imap_largest_size": largest,
+                   "imap_ok": imap_messages == counter() and largest is not None and largest >= size}
     return {
         "peer": peer.name, "msgs": msgs, "conc": conc, "size": size, "rcpts": rcpts,
         "rc": result.returncode, "smtp_source_error": result.stderr.strip()[-300:],
@@ -591,9 +809,15 @@ def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, tim
         "cpu_ms_per_msg": round((ticks1 - ticks0) * 1000 / CLOCK_TICKS / msgs, 2),
         "db_cpu_ms_per_msg": round((db_ticks1 - db_ticks0) * 1000 / CLOCK_TICKS / msgs, 2) if db_pids else None,
         "peak_pss_mb": round(peak_rss / 2**20, 1),
+        # share of both cores busy from start to stored (server, smtp-source, probe, and anything else running)
+        "machine_busy": round((machine1[0] - machine0[0]) / max(1, machine1[1] - machine0[1]), 2),
+        # share of the cores' time taken by neither the peer nor the load generator: other work on a shared machine
+        "others_busy": round(max(0, (machine1[0] - machine0[0]) - (ticks1 - ticks0) - (own1 - own0) * CLOCK_TICKS)
+                             / max(1, machine1[1] - machine0[1]), 2),
         "latency_p50_ms": round(percentile(samples, 50), 1) if samples else None,
         "latency_p99_ms": round(percentile(samples, 99), 1) if samples else None,
         "latency_samples": len(samples),
+        **checked,
     }
 
 
@@ -624,8 +848,8 @@ def scenario_fill(ctx):
     """Stored rate into an empty INBOX, then into one already holding `--fill` messages."""
     msgs = min(ctx.args.msgs, 1000)
     for peer in ctx.peers:
-        peer.purge([ONE_USER])
         for rep in range(ctx.args.reps):
+            peer.purge([ONE_USER])  # every empty-INBOX run starts from an empty INBOX
             r = measure(peer, msgs=msgs, conc=20, size=4096, users=[ONE_USER], recipient=ONE_USER, probe=False)
             ctx.record("fill-0", rep, r)
         log(f"{peer.name}: filling {ONE_USER} up to {ctx.args.fill} messages")
@@ -646,6 +870,8 @@ def scenario_relay(ctx):
     sink.start()
     try:
         for peer in ctx.peers:
+            if isinstance(peer, PostfixDovecot):
+                continue  # relaying is Postfix's smtp(8) alone: Dovecot takes no part, the figure would be Postfix's
             if isinstance(peer, Mailwright):
                 peer.restart(trusted_loopback=True)
             for rep in range(ctx.args.reps):
@@ -703,14 +929,25 @@ class Context:
         self.results.append(result)
         with open(self.out, "a") as f:
             f.write(json.dumps(result) + "\n")
-        log(f"{scenario:22} {result['peer']:10} size={result['size']:>8} conc={result['conc']:>3} "
+        imap = f" imap={result['imap_messages']} imap_ok={result['imap_ok']}" if "imap_ok" in result else ""
+        log(f"{scenario:22} {result['peer']:15} size={result['size']:>8} conc={result['conc']:>3} "
             f"accepted={result['accepted_msg_s']:>7} stored={result['stored_msg_s']} cpu/msg={result['cpu_ms_per_msg']}ms "
-            f"pss={result['peak_pss_mb']}MB p50/p99={result['latency_p50_ms']}/{result['latency_p99_ms']}ms "
-            f"rc={result['rc']} complete={result['complete']}")
+            f"pss={result['peak_pss_mb']}MB busy={result.get('machine_busy')} others={result.get('others_busy')} p50/p99={result['latency_p50_ms']}/{result['latency_p99_ms']}ms "
+            f"rc={result['rc']} complete={result['complete']} stored={result['stored']}/{result['expected']}{imap}")
+
+
+BASELINES = (("postfix", "Postfix"), ("postfix-dovecot", "Postfix+Dovecot"))
+
+
+def run_ok(r):
+    """A run counts as correct when smtp-source saw no error, every delivery was stored (stored == sent) and, where
+    the peer has an IMAP check, its IMAP server showed the same count."""
+    return r["rc"] == 0 and r["complete"] and r["stored"] == r["expected"] and r.get("imap_ok", True)
 
 
 def summarize(results):
-    """Median per (scenario, size, conc, peer) and the Mailwright/Postfix ratio of stored msg/s."""
+    """Median per (scenario, size, conc, peer) and Mailwright's ratios against both Postfix peers: stored msg/s
+    (above 1 is faster) and CPU ms per message (below 1 is cheaper)."""
     groups = {}
     for r in results:
         groups.setdefault((r["scenario"], r["size"], r["conc"], r["peer"]), []).append(r)
@@ -719,29 +956,64 @@ def summarize(results):
         def med(key):
             values = [x[key] for x in runs if x.get(key) is not None]
             return round(statistics.median(values), 1) if values else None
+        def med2(key):
+            values = [x[key] for x in runs if x.get(key) is not None]
+            return round(statistics.median(values), 2) if values else None
         rows.append({"scenario": scenario, "size": size, "conc": conc, "peer": peer, "runs": len(runs),
+                     "runs_ok": sum(1 for x in runs if run_ok(x)),
                      "accepted_msg_s": med("accepted_msg_s"), "stored_msg_s": med("stored_msg_s"),
                      "stored_deliveries_s": med("stored_deliveries_s"), "cpu_ms_per_msg": med("cpu_ms_per_msg"),
                      "peak_pss_mb": med("peak_pss_mb"), "latency_p50_ms": med("latency_p50_ms"),
                      "latency_p99_ms": med("latency_p99_ms"), "heap_growth_mb": med("heap_growth_mb"),
-                     "db_cpu_ms_per_msg": med("db_cpu_ms_per_msg")})
+                     "db_cpu_ms_per_msg": med("db_cpu_ms_per_msg"), "others_busy": med2("others_busy")})
     by_key = {(r["scenario"], r["size"], r["conc"], r["peer"]): r for r in rows}
     for r in rows:
-        pf = by_key.get((r["scenario"], r["size"], r["conc"], "postfix"))
-        if r["peer"] == "mailwright" and pf and pf["stored_msg_s"] and r["stored_msg_s"]:
-            r["ratio_vs_postfix"] = round(r["stored_msg_s"] / pf["stored_msg_s"], 2)
+        if r["peer"] != "mailwright":
+            continue
+        for base, _ in BASELINES:
+            other = by_key.get((r["scenario"], r["size"], r["conc"], base))
+            if other and other["stored_msg_s"] and r["stored_msg_s"]:
+                r[f"ratio_vs_{base}"] = round(r["stored_msg_s"] / other["stored_msg_s"], 2)
+            if other and other["cpu_ms_per_msg"] and r["cpu_ms_per_msg"] is not None:
+                r[f"cpu_ratio_vs_{base}"] = round(r["cpu_ms_per_msg"] / other["cpu_ms_per_msg"], 2)
     return rows
 
 
+def fill_ratios(rows):
+    """Per peer: stored msg/s into the full INBOX as a share of the empty-INBOX rate (the fill scenario's target)."""
+    lines = []
+    for r in rows:
+        if r["scenario"].startswith("fill-") and r["scenario"] != "fill-0" and r["stored_msg_s"]:
+            empty = next((e for e in rows if e["scenario"] == "fill-0" and e["peer"] == r["peer"]), None)
+            if empty and empty["stored_msg_s"]:
+                lines.append(f"{r['peer']}: {r['stored_msg_s']} msg/s into the {r['scenario'][5:]}-message INBOX = "
+                             f"{round(100 * r['stored_msg_s'] / empty['stored_msg_s'])} % of {empty['stored_msg_s']} into the empty one")
+    return lines
+
+
 def table(rows):
-    head = ["scenario", "size", "conc", "peer", "accepted msg/s", "stored msg/s", "ratio", "CPU ms/msg", "peak memory (PSS) MB",
-            "p50 ms", "p99 ms", "heap growth MB"]
+    head = ["scenario", "size", "conc", "peer", "runs ok", "accepted msg/s", "stored msg/s", "deliveries/s"]
+    head += [f"stored ×{label}" for _, label in BASELINES]
+    head += ["CPU ms/msg"] + [f"CPU ×{label}" for _, label in BASELINES]
+    head += ["peak memory (PSS) MB", "p50 ms", "p99 ms", "heap growth MB", "others busy"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        lines.append("| " + " | ".join(str(x) if x is not None else "-" for x in [
-            r["scenario"], r["size"], r["conc"], r["peer"], r["accepted_msg_s"], r["stored_msg_s"],
-            r.get("ratio_vs_postfix"), r["cpu_ms_per_msg"], r["peak_pss_mb"], r["latency_p50_ms"], r["latency_p99_ms"],
-            r.get("heap_growth_mb")]) + " |")
+        cells = [r["scenario"], r["size"], r["conc"], r["peer"], f"{r['runs_ok']}/{r['runs']}", r["accepted_msg_s"],
+                 r["stored_msg_s"], r["stored_deliveries_s"] if r["scenario"].startswith("fanout") else None]
+        cells += [r.get(f"ratio_vs_{base}") for base, _ in BASELINES]
+        cells += [r["cpu_ms_per_msg"]] + [r.get(f"cpu_ratio_vs_{base}") for base, _ in BASELINES]
+        cells += [r["peak_pss_mb"], r["latency_p50_ms"], r["latency_p99_ms"], r.get("heap_growth_mb"), r.get("others_busy")]
+        lines.append("| " + " | ".join(str(x) if x is not None else "-" for x in cells) + " |")
+    lines.append("")
+    lines.append("Ratios are Mailwright's median against each Postfix peer's median of the same run: stored msg/s "
+                 "(≥ 1 is faster) and CPU ms per message (≤ 1 is cheaper). \"runs ok\": smtp-source without error, "
+                 "stored == sent, and (Postfix+Dovecot) Dovecot's IMAP STATUS showing the same count. \"others busy\": "
+                 "median share of the two cores taken by neither the peer nor the load generator (other programs on "
+                 "the machine, kernel work not charged to a process); well above its neighbours' means a disturbed run.")
+    fills = fill_ratios(rows)
+    if fills:
+        lines.append("")
+        lines.append("Fill: " + "; ".join(fills) + ".")
     if any(r.get("db_cpu_ms_per_msg") is not None for r in rows):
         lines.append("")
         lines.append("PostgreSQL's own CPU ms/msg (not in the column above): " + ", ".join(
@@ -753,7 +1025,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scenarios", default="inbound,fanout,fill,relay,large",
                         help="comma list of: " + ", ".join(SCENARIOS))
-    parser.add_argument("--peers", default="mailwright,postfix", help="mailwright, postfix or both")
+    parser.add_argument("--peers", default="mailwright,postfix,postfix-dovecot",
+                        help="comma list of: mailwright, postfix, postfix-dovecot (default: all three)")
     parser.add_argument("--msgs", type=int, default=2000, help="messages per run (default 2000)")
     parser.add_argument("--reps", type=int, default=3, help="runs per configuration, medians reported (default 3)")
     parser.add_argument("--warmup", type=int, default=2000, help="warm-up messages before measuring (default 2000)")
@@ -768,6 +1041,12 @@ def main():
     parser.add_argument("--conf-edit", action="append", default=[], metavar="FILE:REGEX:REPLACEMENT",
                         help="extra edit of the bench copy of conf/ (repeatable)")
     args = parser.parse_args()
+    # `timeout`, `kill` or a closed terminal must still stop the servers: turn SIGTERM/SIGHUP into an exit, so that
+    # the finally below runs (by default Python dies at once and leaves Java, Postfix and Dovecot running)
+    def terminated(signum, _frame):
+        raise SystemExit(f"bench: stopped by signal {signum}")
+    signal.signal(signal.SIGTERM, terminated)
+    signal.signal(signal.SIGHUP, terminated)
 
     version = re.search(r"<version>([^<]+)</version>", (ROOT / "pom.xml").read_text()).group(1)
     dist = ROOT / "server" / "target" / f"mailwright-{version}"
@@ -782,6 +1061,9 @@ def main():
 
     edits = [tuple(e.split(":", 2)) for e in args.conf_edit]
     wanted = [p.strip() for p in args.peers.split(",") if p.strip()]
+    unknown = set(wanted) - {"mailwright", "postfix", "postfix-dovecot"}
+    if unknown:
+        sys.exit(f"bench: unknown peer(s) {', '.join(sorted(unknown))}")
     dns = Dns(work)
     peers = []
     try:
@@ -789,14 +1071,19 @@ def main():
         if "mailwright" in wanted:
             mw = Mailwright(work, dist, args.java_opts, edits, args.database)
             log("starting Mailwright from", dist)
+            peers.append(mw)  # listed before it starts, so that the finally below stops whatever did start
             mw.start()
             mw.provision([ONE_USER] + FANOUT_USERS)
-            peers.append(mw)
         if "postfix" in wanted:
             pf = Postfix(work)
             log("starting Postfix")
-            pf.start([ONE_USER] + FANOUT_USERS)
             peers.append(pf)
+            pf.start([ONE_USER] + FANOUT_USERS)
+        if "postfix-dovecot" in wanted:
+            pd = PostfixDovecot(work)
+            log("starting Postfix + Dovecot (LMTP)")
+            peers.append(pd)
+            pd.start([ONE_USER] + FANOUT_USERS)
         for peer in peers:
             if args.warmup:
                 log(f"warm-up: {args.warmup} messages into {peer.name}")
@@ -826,7 +1113,16 @@ def machine():
     mem = [line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")]
     return {"cpus": len(cpu), "cpu_model": cpu[0] if cpu else None, "mem_kib": int(mem[0]) if mem else None,
             "kernel": os.uname().release,
-            "java": subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.split("\n")[0]}
+            "java": subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.split("\n")[0],
+            "postfix": version_of(["postconf", "-d", "-h", "mail_version"]),
+            "dovecot": version_of(["dovecot", "--version"])}
+
+
+def version_of(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip() or None
+    except OSError:
+        return None
 
 
 if __name__ == "__main__":
