@@ -21,6 +21,9 @@ import com.google.inject.CreationException;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 
+import dev.mailwright.server.cluster.ClusterModule;
+import dev.mailwright.server.cluster.ClusterRequirements;
+import dev.mailwright.server.cluster.ClusterSettings;
 import dev.mailwright.server.imap.ImapModule;
 import dev.mailwright.server.imap.ImapServerModule;
 import dev.mailwright.server.modules.DnsModule;
@@ -80,10 +83,17 @@ public final class MailwrightServer {
         WebAdminCredentials.ensure(files, configuration.data());
         Provisioning provisioning = Provisioning.fromEnvironment(System.getenv(), variables.get("postmaster").orElseThrow());
 
+        Optional<ClusterSettings> cluster = ClusterSettings.read(files, configuration.hostname());
+        if (cluster.isPresent()) {
+            ClusterRequirements.check(files);
+        }
+
         GuiceJamesServer james = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(MailwrightModules.ALL, new ProvisioningModule(provisioning))
             .overrideWith(new ServerBasicsModule(variables), new DnsModule(), new WebAdminSecurityModule(), new ImapServerModule(),
                 new ImapModule(), new SmtpServerModule(), new MailSpoolerModule())
+            // a server alone keeps James's in-memory event bus and its own counters: nothing of the cluster is loaded
+            .overrideWith(cluster.<Module>map(ClusterModule::new).orElseGet(() -> binder -> { }))
             .overrideWith(overrides);
         return new MailwrightServer(configuration, james);
     }

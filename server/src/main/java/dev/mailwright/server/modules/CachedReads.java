@@ -45,6 +45,8 @@ final class CachedReads implements MethodInterceptor {
     private final Duration ttl;
     /** Bumped by every write: an answer read while a write ran is not kept (it may predate the write). */
     private final AtomicLong generation = new AtomicLong();
+    /** Told of every write through this server (the cluster tells the other servers to forget too). */
+    private volatile Runnable writeListener = () -> { };
 
     /**
      * @param cachedMethods names of the lookups whose results are kept
@@ -80,7 +82,7 @@ final class CachedReads implements MethodInterceptor {
             try {
                 result = invocation.proceed();
             } finally {
-                forget();
+                forgetAfterWrite();
             }
             return afterWrite(result, invocation.getMethod().getReturnType());
         }
@@ -90,18 +92,28 @@ final class CachedReads implements MethodInterceptor {
     /** A reactive write runs when subscribed, after the call returned: forget the answers again once it has. */
     private Object afterWrite(Object result, Class<?> declared) {
         if (result instanceof Mono<?> mono) {
-            return mono.doFinally(signal -> forget());
+            return mono.doFinally(signal -> forgetAfterWrite());
         }
         if (result instanceof Flux<?> flux) {
-            return flux.doFinally(signal -> forget());
+            return flux.doFinally(signal -> forgetAfterWrite());
         }
         if (result instanceof Publisher<?> publisher && declared.isAssignableFrom(Flux.class)) {
-            return Flux.from(publisher).doFinally(signal -> forget());
+            return Flux.from(publisher).doFinally(signal -> forgetAfterWrite());
         }
         return result;
     }
 
-    private void forget() {
+    void onWrite(Runnable listener) {
+        this.writeListener = listener;
+    }
+
+    private void forgetAfterWrite() {
+        forget();
+        writeListener.run();
+    }
+
+    /** Forgets every kept answer (a write made elsewhere: another server of the cluster). */
+    void forget() {
         generation.incrementAndGet();
         answers.invalidateAll();
     }

@@ -26,19 +26,21 @@ public class ReadCacheModule extends AbstractModule {
 
     @Override
     protected void configure() {
+        ReadCaches caches = new ReadCaches();
+        bind(ReadCaches.class).toInstance(caches);
         // James's own domain list cache (domainlist.xml read.cache) is not invalidated when a domain is added, so a
         // domain added then used at once (domain add, then user add) would be refused for its lifetime: ours is
         bindInterceptor(Matchers.subclassesOf(JPADomainList.class), Matchers.any(),
-            CachedReads.of(TTL, "containsDomain"));
+            caches.register("domains", CachedReads.of(TTL, "containsDomain")));
         bindInterceptor(Matchers.subclassesOf(JPAUsersRepository.class), Matchers.any(),
-            CachedReads.of(TTL, "contains"));
+            caches.register("users", CachedReads.of(TTL, "contains")));
         bindInterceptor(Matchers.subclassesOf(JPARecipientRewriteTable.class), Matchers.any(),
-            CachedReads.of(TTL, "getResolvedMappings"));
+            caches.register("aliases", CachedReads.of(TTL, "getResolvedMappings")));
         bindInterceptor(Matchers.subclassesOf(JPASieveRepository.class), Matchers.any(),
-            new CachedReads(TTL, Set.of("getActivationDateForActiveScript"),
+            caches.register("sieve", new CachedReads(TTL, Set.of("getActivationDateForActiveScript"),
                 Map.of("getActivationDateForActiveScript", ScriptNotFoundException.class),
-                Map.of("getActivationDateForActiveScript", () -> new ScriptNotFoundException("No active script"))));
+                Map.of("getActivationDateForActiveScript", () -> new ScriptNotFoundException("No active script")))));
         bindInterceptor(Matchers.subclassesOf(JPAPerUserMaxQuotaManager.class), Matchers.any(),
-            CachedReads.of(TTL, "quotaDetailsReactive"));
+            caches.register("quota-limits", CachedReads.of(TTL, "quotaDetailsReactive")));
     }
 }

@@ -41,7 +41,10 @@ public class AuthFailures {
     public Failure failed(InetAddress client, int maxFailures, Duration window, Duration lockout) {
         String key = clientKey(client);
         long failures = counters.hit(FAILURES, key, window);
-        boolean locked = failures == maxFailures;
+        // counted with other servers, the count may jump past maxFailures: lock at any count from there, once
+        boolean locked = counters.shared()
+            ? failures >= maxFailures && !counters.isHeld(LOCKED, key)
+            : failures == maxFailures;
         if (locked) {
             counters.hold(LOCKED, key, lockout);
         }

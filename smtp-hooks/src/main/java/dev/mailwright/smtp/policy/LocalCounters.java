@@ -40,6 +40,14 @@ public class LocalCounters {
         this.nextPurge = new AtomicReference<>(clock.instant().plus(PURGE_INTERVAL));
     }
 
+    /**
+     * Whether other servers count into the same counters (a cluster): a count may then jump past a value instead of
+     * reaching it, so thresholds must be tested with {@code >=}.
+     */
+    public boolean shared() {
+        return false;
+    }
+
     /** Counts one event for {@code key} in its current window of length {@code window}; returns the count so far. */
     public long hit(String namespace, String key, Duration window) {
         purgeWhenDue();
