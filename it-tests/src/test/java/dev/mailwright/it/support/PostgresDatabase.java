@@ -60,6 +60,11 @@ public final class PostgresDatabase {
         return adminUrl.substring(0, slash + 1) + name;
     }
 
+    /** A connection to this database, for tests that check what the servers stored. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), user, password);
+    }
+
     /** {@code james-database.properties} for this database, the password in a file as an operator would do. */
     String properties(Path root) {
         try {

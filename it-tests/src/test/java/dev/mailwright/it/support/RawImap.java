@@ -83,6 +83,30 @@ public final class RawImap implements AutoCloseable {
         }
     }
 
+    /** Sends a raw line (e.g. {@code a9 IDLE}, then {@code DONE}); read what follows with {@link #nextLine()}. */
+    public void writeLine(String line) {
+        try {
+            write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The next response line (literals inline), waiting at most {@code timeout}. */
+    public String nextLine(java.time.Duration timeout) {
+        try {
+            int previous = socket.getSoTimeout();
+            socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+            try {
+                return readFullLine();
+            } finally {
+                socket.setSoTimeout(previous);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** APPEND with a synchronizing literal. */
     public Response append(String folder, String flags, byte[] message) {
         try {

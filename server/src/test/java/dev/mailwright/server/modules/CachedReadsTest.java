@@ -170,4 +170,24 @@ class CachedReadsTest {
 
         assertThat(store.containsReactive("bob").block()).isFalse();
     }
+
+    @Test
+    void aWriteIsReportedByNameAndAnotherServersWriteEmptiesTheCacheOfThatName() {
+        ReadCaches caches = new ReadCaches();
+        java.util.List<String> reported = new java.util.ArrayList<>();
+        caches.onLocalWrite(reported::add);
+        Store users = store(caches.register("users", CachedReads.of(Duration.ofSeconds(10), "contains")));
+
+        users.contains("bob");
+        users.present = false;
+        assertThat(users.contains("bob")).as("kept").isTrue();
+        caches.forget("users");
+        assertThat(users.contains("bob")).as("another server wrote").isFalse();
+        assertThat(reported).as("forgetting for another server is not reported again").isEmpty();
+
+        users.addUser("bob");
+        assertThat(reported).containsExactly("users");
+        caches.forget("no-such-cache");
+        assertThat(caches.names()).containsExactly("users");
+    }
 }
