@@ -81,7 +81,33 @@ class ClusterLoadIT {
         long started = System.nanoTime();
         senders.start(a, "a", 10, 25, null);
         senders.start(b, "b", 10, 25, null);
-        assertThat(senders.await(Duration.ofMinutes(4))).as("load finished").isTrue();
+        // meanwhile B's search index is caught up again and again while A and B add messages: its marks must
+        // never pass a message it has not indexed (checked by the final SEARCH, which must find all 500)
+        AtomicBoolean loading = new AtomicBoolean(true);
+        List<String> searchProblems = new CopyOnWriteArrayList<>();
+        int[] searches = {0};
+        Thread searcher = new Thread(() -> {
+            try (RawImap imap = RawImap.login(b.port(143), user, PASSWORD)) {
+                imap.command("SELECT INBOX");
+                while (loading.get() && searches[0] < 2_000) {
+                    RawImap.Response search = imap.command("UID SEARCH BODY " + MailboxLoad.WORD);
+                    if (!search.ok()) {
+                        searchProblems.add(search.toString());
+                    }
+                    searches[0]++;
+                    Thread.sleep(100);
+                }
+            } catch (RuntimeException | InterruptedException e) {
+                searchProblems.add(e.toString());
+            }
+        }, "searcher-on-b");
+        searcher.start();
+        boolean finished = senders.await(Duration.ofMinutes(4));
+        loading.set(false);
+        searcher.join(30_000);
+        System.out.println(searches[0] + " text SEARCHes on B during the load");
+        assertThat(finished).as("load finished").isTrue();
+        assertThat(searchProblems).isEmpty();
         assertThat(senders.refusals).isEmpty();
         assertThat(senders.failures).isEmpty();
         assertThat(senders.acknowledged).hasSize(500);

@@ -18,6 +18,8 @@ import org.apache.james.backends.rabbitmq.SimpleConnectionPool;
 import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.events.EventBus;
 import org.apache.james.events.EventBusId;
+import org.apache.james.events.EventBusReconnectionHandler;
+import org.apache.james.events.KeyReconnectionHandler;
 import org.apache.james.events.EventDeadLetters;
 import org.apache.james.events.EventSerializer;
 import org.apache.james.events.NamingStrategy;
@@ -91,7 +93,6 @@ public class ClusterModule extends AbstractModule {
     SimpleConnectionPool provideConnections(RabbitMQConfiguration configuration) {
         SimpleConnectionPool pool = new SimpleConnectionPool(new RabbitMQConnectionFactory(configuration),
             SimpleConnectionPool.Configuration.builder().retries(3).initialDelay(java.time.Duration.ofMillis(500)));
-        pool.init(Set.of());
         return pool;
     }
 
@@ -119,13 +120,16 @@ public class ClusterModule extends AbstractModule {
     /** Started here, before anything can register on it (IMAP sessions, the group listeners at James's start). */
     @Provides
     @Singleton
-    RabbitMQEventBus provideRabbitMqEventBus(NamingStrategy naming, ReactorRabbitMQChannelPool channels, ReceiverProvider receivers,
+    RabbitMQEventBus provideRabbitMqEventBus(NamingStrategy naming, SimpleConnectionPool connections,
+                                             ReactorRabbitMQChannelPool channels, ReceiverProvider receivers,
                                              EventSerializer serializer, RetryBackoffConfiguration retries,
                                              RoutingKeyConverter routingKeys, EventDeadLetters deadLetters,
                                              MetricFactory metrics, EventBusId id, RabbitMQConfiguration configuration) {
         RabbitMQEventBus bus = new RabbitMQEventBus(naming, channels.getSender(), receivers, serializer, retries,
             routingKeys, deadLetters, metrics, channels, id, configuration);
         bus.start();
+        // after a lost connection: declare this server's queue again and restart the bus's consumers
+        connections.init(Set.of(new KeyReconnectionHandler(naming, id, configuration), new EventBusReconnectionHandler(bus)));
         LOGGER.info("Cluster node {}: mailbox events on RabbitMQ {} (event bus {})", settings.nodeName(),
             settings.describeBroker(), id.asString());
         return bus;
