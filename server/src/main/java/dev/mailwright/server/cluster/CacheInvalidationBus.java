@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
-import javax.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +88,6 @@ public final class CacheInvalidationBus implements AutoCloseable {
         }
     }
 
-    @PreDestroy
     @Override
     public void close() {
         caches.onLocalWrite(name -> { });

@@ -28,7 +28,10 @@ import org.apache.james.events.RegistrationKey;
 import org.apache.james.events.RetryBackoffConfiguration;
 import org.apache.james.events.RoutingKeyConverter;
 import org.apache.james.mailbox.events.MailboxIdRegistrationKey;
+import org.apache.james.event.json.MailboxEventSerializer;
 import org.apache.james.mailbox.model.MailboxId;
+import org.apache.james.mailbox.model.MessageId;
+import org.apache.james.mailbox.store.mail.model.DefaultMessageId;
 import org.apache.james.metrics.api.MetricFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +71,9 @@ public class ClusterModule extends AbstractModule {
         bind(NamingStrategy.class).toInstance(NamingStrategy.MAILBOX_EVENT_NAMING_STRATEGY);
         bind(EventBus.class).to(ClusterEventBus.class);
         bind(LocalCounters.class).to(SharedCounters.class);
-        bind(CacheInvalidationBus.class).asEagerSingleton();
+        bind(EventSerializer.class).to(PortableEventSerializer.class);
+        bind(MessageId.Factory.class).to(PortableEventSerializer.Factory.class);
+        bind(ClusterLifecycle.class).asEagerSingleton();
         Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(RabbitMQHealthCheck.class);
     }
 
@@ -137,6 +142,18 @@ public class ClusterModule extends AbstractModule {
 
     @Provides
     @Singleton
+    PortableEventSerializer provideSerializer(MailboxEventSerializer json) {
+        return new PortableEventSerializer(json);
+    }
+
+    @Provides
+    @Singleton
+    PortableEventSerializer.Factory provideMessageIds(DefaultMessageId.Factory store) {
+        return new PortableEventSerializer.Factory(store);
+    }
+
+    @Provides
+    @Singleton
     ClusterEventBus provideEventBus(RabbitMQEventBus bus) {
         return new ClusterEventBus(bus);
     }
@@ -151,5 +168,42 @@ public class ClusterModule extends AbstractModule {
     @Singleton
     CacheInvalidationBus provideCacheInvalidation(ReadCaches caches) throws IOException, TimeoutException {
         return CacheInvalidationBus.start(settings, caches);
+    }
+
+    /**
+     * Starts the cache invalidation with the injector and stops the cluster's parts at the server's stop (instances
+     * made by provider methods get no {@code @PreDestroy} call from James; this Guice-made one does): the last
+     * counts are shared, then the broker connections closed.
+     */
+    @Singleton
+    public static class ClusterLifecycle {
+        private final CacheInvalidationBus invalidation;
+        private final SharedCounters counters;
+        private final RabbitMQEventBus bus;
+        private final ReactorRabbitMQChannelPool channels;
+        private final SimpleConnectionPool connections;
+
+        @javax.inject.Inject
+        ClusterLifecycle(CacheInvalidationBus invalidation, SharedCounters counters, RabbitMQEventBus bus,
+                         ReactorRabbitMQChannelPool channels, SimpleConnectionPool connections) {
+            this.invalidation = invalidation;
+            this.counters = counters;
+            this.bus = bus;
+            this.channels = channels;
+            this.connections = connections;
+        }
+
+        @javax.annotation.PreDestroy
+        public void stop() {
+            counters.close();
+            invalidation.close();
+            try {
+                bus.stop();
+                channels.close();
+                connections.close();
+            } catch (RuntimeException e) {
+                LOGGER.debug("Closing the event bus", e);
+            }
+        }
     }
 }

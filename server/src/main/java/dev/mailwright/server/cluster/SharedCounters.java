@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import javax.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,14 +107,14 @@ public class SharedCounters extends LocalCounters {
         Instant now = clock.instant();
         synchronized (lock) {
             Optional<Instant> shared = live(id, now).map(StateStore.Entry::expiresAt);
-            Optional<Instant> local = Optional.ofNullable(localHolds.get(id))
-                .or(() -> Optional.ofNullable(pending.get(id)).or(() -> Optional.ofNullable(inflight.get(id)))
-                    .map(p -> p.firstHit.plus(p.window)))
-                .filter(end -> end.isAfter(now));
-            if (shared.isPresent() && local.isPresent()) {
-                return Optional.of(shared.get().isAfter(local.get()) ? shared.get() : local.get());
+            Optional<Instant> held = Optional.ofNullable(localHolds.get(id)).filter(end -> end.isAfter(now));
+            if (held.isPresent()) {
+                return shared.filter(end -> end.isAfter(held.get())).or(() -> held);
             }
-            return shared.or(() -> local);
+            // the shared window once known; before, the one this server's first hit opened
+            return shared.or(() -> Optional.ofNullable(inflight.get(id)).or(() -> Optional.ofNullable(pending.get(id)))
+                .map(p -> p.firstHit.plus(p.window))
+                .filter(end -> end.isAfter(now)));
         }
     }
 
@@ -211,7 +210,6 @@ public class SharedCounters extends LocalCounters {
     }
 
     /** Adds what is still counted here, then stops. */
-    @PreDestroy
     public void close() {
         syncer.shutdown();
         try {

@@ -68,6 +68,11 @@ class SharedCountersTest {
         b.sync();
         assertThat(b.endOf("rate", "k")).contains(clock.instant().plusSeconds(30));
 
+        assertThat(b.hit("rate", "k", MINUTE)).isEqualTo(2);
+        assertThat(b.endOf("rate", "k")).as("the shared window, not one from B's own hit").contains(clock.instant().plusSeconds(30));
+
+        b.sync();
+
         clock.advance(Duration.ofSeconds(31));
         assertThat(b.hit("rate", "k", MINUTE)).as("a new window").isEqualTo(1);
     }
