@@ -100,7 +100,11 @@ class ClusterIT {
             long number = Long.parseLong(exists.split(" ")[1]);
             assertThat(number).isEqualTo(before + 1);
             idle.writeLine("DONE");
-            assertThat(idle.nextLine(Duration.ofSeconds(5))).startsWith("i1 OK");
+            String line = idle.nextLine(Duration.ofSeconds(5));
+            for (int lines = 0; !line.startsWith("i1 ") && lines < 20; lines++) {
+                line = idle.nextLine(Duration.ofSeconds(5));
+            }
+            assertThat(line).startsWith("i1 OK");
 
             RawImap.Response fetch = idle.command("FETCH " + number + " (UID BODY.PEEK[])");
             assertThat(fetch.ok()).as(fetch.toString()).isTrue();

@@ -46,8 +46,10 @@ import dev.mailwright.it.support.TestServer;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterLoadIT {
     private static final String PASSWORD = "load-secret";
-    private static final Pattern FETCHED = Pattern.compile("^\\* (\\d+) FETCH \\(.*UID (\\d+).*RFC822\\.SIZE (\\d+).*Subject: load (\\S+)",
-        Pattern.DOTALL);
+    private static final Pattern MSN = Pattern.compile("^\\* (\\d+) FETCH ");
+    private static final Pattern UID_ITEM = Pattern.compile("[( ]UID (\\d+)");
+    private static final Pattern SIZE_ITEM = Pattern.compile("RFC822\\.SIZE (\\d+)");
+    private static final Pattern SUBJECT = Pattern.compile("Subject: load (\\S+)");
     private static final String[] ERROR_REPOSITORIES = {"jpa://var/mail/error/", "jpa://var/mail/address-error/", "jpa://var/mail/rrt-error/"};
 
     DnsServer dns;
@@ -86,11 +88,14 @@ class ClusterLoadIT {
         AtomicBoolean loading = new AtomicBoolean(true);
         List<String> searchProblems = new CopyOnWriteArrayList<>();
         int[] searches = {0};
+        long[] slowest = {0};
         Thread searcher = new Thread(() -> {
             try (RawImap imap = RawImap.login(b.port(143), user, PASSWORD)) {
                 imap.command("SELECT INBOX");
                 while (loading.get() && searches[0] < 2_000) {
+                    long asked = System.nanoTime();
                     RawImap.Response search = imap.command("UID SEARCH BODY " + MailboxLoad.WORD);
+                    slowest[0] = Math.max(slowest[0], (System.nanoTime() - asked) / 1_000_000);
                     if (!search.ok()) {
                         searchProblems.add(search.toString());
                     }
@@ -105,7 +110,7 @@ class ClusterLoadIT {
         boolean finished = senders.await(Duration.ofMinutes(4));
         loading.set(false);
         searcher.join(30_000);
-        System.out.println(searches[0] + " text SEARCHes on B during the load");
+        System.out.println(searches[0] + " text SEARCHes on B during the load, the slowest " + slowest[0] + " ms");
         assertThat(finished).as("load finished").isTrue();
         assertThat(searchProblems).isEmpty();
         assertThat(senders.refusals).isEmpty();
@@ -176,14 +181,13 @@ class ClusterLoadIT {
             assertThat(fetch.ok()).as(fetch.tagged()).isTrue();
             long previousUid = 0;
             for (String untagged : fetch.untagged()) {
-                Matcher matcher = FETCHED.matcher(untagged);
-                assertThat(matcher.find()).as(untagged).isTrue();
-                assertThat(Long.parseLong(matcher.group(1))).isEqualTo(messages + 1);
-                long uid = Long.parseLong(matcher.group(2));
+                long msn = Long.parseLong(item(MSN, untagged));
+                assertThat(msn).isEqualTo(messages + 1);
+                long uid = Long.parseLong(item(UID_ITEM, untagged));
                 assertThat(uid).as("UIDs increase with message numbers").isGreaterThan(previousUid);
                 previousUid = uid;
-                size += Long.parseLong(matcher.group(3));
-                stored.merge(matcher.group(4), 1, Integer::sum);
+                size += Long.parseLong(item(SIZE_ITEM, untagged));
+                stored.merge(item(SUBJECT, untagged), 1, Integer::sum);
                 messages++;
             }
             RawImap.Response search = imap.command("UID SEARCH BODY " + MailboxLoad.WORD);
@@ -200,6 +204,12 @@ class ClusterLoadIT {
             }
         }
         return stored;
+    }
+
+    private static String item(Pattern pattern, String response) {
+        Matcher matcher = pattern.matcher(response);
+        assertThat(matcher.find()).as(pattern + " in " + response).isTrue();
+        return matcher.group(1);
     }
 
     private void assertNoErrors() {

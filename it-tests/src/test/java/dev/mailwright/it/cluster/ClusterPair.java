@@ -38,8 +38,9 @@ final class ClusterPair implements AutoCloseable {
     static ClusterPair start(Path directory, DnsServer dns, Consumer<TestServer> edit) {
         String broker = rabbitMqUri();
         PostgresDatabase database = PostgresDatabase.createFresh();
-        ServerProcess a = node(directory.resolve("a"), dns, database, broker, "node-a", edit);
-        ServerProcess b = node(directory.resolve("b"), dns, database, broker, "node-b", edit);
+        String caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass().getSimpleName();
+        ServerProcess a = node(directory.resolve("a"), dns, database, broker, "node-a", edit).named(caller + "-A");
+        ServerProcess b = node(directory.resolve("b"), dns, database, broker, "node-b", edit).named(caller + "-B");
         ClusterPair pair = new ClusterPair(database, a, b);
         try {
             a.start();

@@ -45,6 +45,12 @@ public final class ServerProcess implements AutoCloseable {
         return server;
     }
 
+    /** The name its log is kept under ({@code mailwright.server.logs}); the creating class's by default. */
+    public ServerProcess named(String name) {
+        this.name = name;
+        return this;
+    }
+
     /** The configuration and ports ({@code edit}, {@code fastRetries}, {@code port(25)}, {@code admin()}...). */
     public TestServer config() {
         return layout;
