@@ -826,6 +826,10 @@ def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, tim
 def scenario_inbound(ctx):
     sizes = [4096] if ctx.args.quick else [4096, 102400]
     concs = [20] if ctx.args.quick else [1, 20, 100]
+    if ctx.args.sizes:
+        sizes = [int(size) for size in ctx.args.sizes.split(",")]
+    if ctx.args.concs:
+        concs = [int(conc) for conc in ctx.args.concs.split(",")]
     for size in sizes:
         for conc in concs:
             for rep in range(ctx.args.reps):
@@ -1032,6 +1036,10 @@ def main():
     parser.add_argument("--warmup", type=int, default=2000, help="warm-up messages before measuring (default 2000)")
     parser.add_argument("--fill", type=int, default=10000, help="INBOX size for the fill scenario (default 10000)")
     parser.add_argument("--quick", action="store_true", help="inbound at 4 KiB / 20 connections only")
+    parser.add_argument("--sizes", default=None,
+                        help="inbound: comma list of message sizes in bytes (default 4096,102400; --quick: 4096)")
+    parser.add_argument("--concs", default=None,
+                        help="inbound: comma list of connection counts (default 1,20,100; --quick: 20)")
     parser.add_argument("--work", default="/tmp/mailwright-bench", help="scratch folder (deleted first)")
     parser.add_argument("--out", default=None, help="JSON lines output (default bench/results/<time>.jsonl)")
     parser.add_argument("--java-opts", default="-Xmx1g -XX:+ExitOnOutOfMemoryError", help="MAILWRIGHT_JAVA_OPTS")
