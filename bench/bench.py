@@ -276,7 +276,7 @@ class Dns:
 class Mailwright:
     name = "mailwright"
 
-    def __init__(self, work, dist, java_opts, conf_edits, database="derby"):
+    def __init__(self, work, dist, java_opts, conf_edits, database="derby", content_filters=False):
         self.dir = work / "mailwright"
         self.dist = dist
         self.java_opts = java_opts
@@ -285,6 +285,7 @@ class Mailwright:
         self.process = None
         self.pid = None
         self.trusted_loopback = False
+        self.content_filters = content_filters
 
     # configuration: the shipped conf/, on loopback ports, resolving through the bench DNS
     def write_conf(self, trusted_loopback):
@@ -304,6 +305,11 @@ class Mailwright:
             # smtp-source opens up to 100 connections from one address
             text = text.replace("<connectionLimitPerIP>20</connectionLimitPerIP>", "<connectionLimitPerIP>200</connectionLimitPerIP>")
             path.write_text(text)
+        if not self.content_filters:
+            # the peers scan nothing: rspamd and ClamAV off (empty addresses), as a server without them is configured
+            path = conf / "smtpserver.xml"
+            text = re.sub(r"<rspamdUrl>[^<]*</rspamdUrl>", "<rspamdUrl></rspamdUrl>", path.read_text())
+            path.write_text(re.sub(r"<clamdAddress>[^<]*</clamdAddress>", "<clamdAddress></clamdAddress>", text))
         webadmin = conf / "webadmin.properties"
         webadmin.write_text(re.sub(r"(?m)^port=\d+$", f"port={MW_WEBADMIN}", webadmin.read_text()))
         (conf / "dnsservice.xml").write_text(
@@ -1046,6 +1052,8 @@ def main():
     parser.add_argument("--database", choices=["derby", "postgres"], default="derby",
                         help="Mailwright's database: embedded Derby (default) or a fresh database on the local "
                              f"PostgreSQL (127.0.0.1:{PG_PORT}, created as the postgres system user)")
+    parser.add_argument("--content-filters", action="store_true",
+                        help="keep the shipped rspamd and ClamAV addresses (default: both off, as the peers scan nothing)")
     parser.add_argument("--conf-edit", action="append", default=[], metavar="FILE:REGEX:REPLACEMENT",
                         help="extra edit of the bench copy of conf/ (repeatable)")
     args = parser.parse_args()
@@ -1077,7 +1085,7 @@ def main():
     try:
         dns.start()
         if "mailwright" in wanted:
-            mw = Mailwright(work, dist, args.java_opts, edits, args.database)
+            mw = Mailwright(work, dist, args.java_opts, edits, args.database, args.content_filters)
             log("starting Mailwright from", dist)
             peers.append(mw)  # listed before it starts, so that the finally below stops whatever did start
             mw.start()
