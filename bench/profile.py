@@ -13,6 +13,7 @@ import argparse
 import pathlib
 import re
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -30,6 +31,9 @@ def main():
     parser.add_argument("--work", default="/tmp/mailwright-profile")
     parser.add_argument("--fanout", action="store_true", help="measure 100 recipients per message (bench.py's fan-out)")
     args = parser.parse_args()
+    # `kill` must still stop the server and the DNS below (the finally): SIGTERM/SIGHUP become an exit
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
 
     version = re.search(r"<version>([^<]+)</version>", (ROOT / "pom.xml").read_text()).group(1)
     dist = ROOT / "server" / "target" / f"mailwright-{version}"
@@ -41,7 +45,8 @@ def main():
     mw = bench.Mailwright(work, dist, "-Xmx1g", [])
     try:
         mw.start()
-        mw.provision(bench.FANOUT_USERS if args.fanout else [bench.ONE_USER])
+        # the warm-up always goes to ONE_USER; the fan-out runs to the 100 users
+        mw.provision([bench.ONE_USER] + (bench.FANOUT_USERS if args.fanout else []))
         if args.warmup:
             bench.measure(mw, msgs=args.warmup, conc=20, size=4096, users=[bench.ONE_USER], recipient=bench.ONE_USER, probe=False)
             mw.purge([bench.ONE_USER])
