@@ -170,16 +170,44 @@ clamd_up() {
     exec 4<&-
     [ "$reply" = PONG ]
 }
+# the controller lists both Bayes statfiles: learning from Junk works (rspamd's scanner and controller processes
+# create the SQLite files at the same moment on a first start; the loser of that race, seen once under load, ran
+# without them and answered every learn "cannot find statfile backend")
+bayes_ready() {
+    { exec 5<>"/dev/tcp/$(host_of "$CONTROLLER_ADDR")/$(port_of "$CONTROLLER_ADDR")"; } 2>/dev/null || return 1
+    printf 'GET /stat HTTP/1.0\r\n\r\n' >&5
+    local count
+    count=$(grep -o '"symbol":"BAYES_[A-Z]*"' <&5 | sort -u | wc -l)
+    exec 5<&-
+    [ "$count" -ge 2 ]
+}
+wait_rspamd() {
+    local deadline=$((SECONDS + ${FILTERS_START_TIMEOUT:-120}))
+    until rspamd_up; do
+        if ! kill -0 "$(cat "$DIR/rspamd.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+            echo "rspamd did not start; its output ($R/log/rspamd.out):" >&2
+            tail -n 20 "$R/log/rspamd.out" >&2
+            "$HERE/stop-local.sh" "$DIR" >/dev/null 2>&1 || true
+            exit 1
+        fi
+        sleep 0.3
+    done
+    local until_bayes=$((SECONDS + 10))
+    until bayes_ready; do
+        [ $SECONDS -lt $until_bayes ] || return 1
+        sleep 0.3
+    done
+}
+if want rspamd && ! wait_rspamd; then
+    # the statistics files exist now: a second start opens them without a race
+    say "rspamd's controller has no Bayes statistics yet; restarting rspamd once"
+    pid=$(cat "$DIR/rspamd.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    start_rspamd
+    wait_rspamd || say "WARNING: rspamd's controller still has no Bayes statistics ($R/log/): learning from Junk will fail"
+fi
 deadline=$((SECONDS + ${FILTERS_START_TIMEOUT:-120}))
-until ! want rspamd || rspamd_up; do
-    if ! kill -0 "$(cat "$DIR/rspamd.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-        echo "rspamd did not start; its output ($R/log/rspamd.out):" >&2
-        tail -n 20 "$R/log/rspamd.out" >&2
-        "$HERE/stop-local.sh" "$DIR" >/dev/null 2>&1 || true
-        exit 1
-    fi
-    sleep 0.3
-done
 until ! want clamd || clamd_up; do
     if ! kill -0 "$(cat "$DIR/clamd.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
         echo "clamd did not start; its output ($C/clamd.out, $C/clamd.log):" >&2

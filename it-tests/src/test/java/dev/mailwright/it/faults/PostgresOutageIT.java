@@ -124,6 +124,8 @@ class PostgresOutageIT {
         assertThat(duplicated).isEmpty();
         assertThat(unexpected).isEmpty();
         assertThat(load.refusals().keySet()).as("only temporary refusals").allMatch(reply -> reply.startsWith("4"));
+        assertThat(load.refusals().keySet()).as("a recipient that cannot be checked: 451 4.3.0")
+            .anyMatch(reply -> reply.startsWith("451 4.3.0 Cannot check"));
         assertThat(outsiderReplies.keySet()).as("an outside MX is told to come back, or its mail is taken")
             .allMatch(reply -> reply.startsWith("4") || reply.startsWith("250"));
     }

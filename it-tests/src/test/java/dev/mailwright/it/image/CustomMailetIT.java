@@ -44,7 +44,7 @@ class CustomMailetIT {
             "<processor state=\"local-delivery\"[^>]*>",
             "<mailet match=\"com.example.mail.ExternalSender\" class=\"com.example.mail.TagExternalMail\"/>"));
         Files.writeString(conf.resolve("smtpserver.xml"), insertAfter(Files.readString(shipped.resolve("smtpserver.xml")),
-            "<handlerchain>",
+            "<handlerchain[^>]*>",
             "<handler class=\"com.example.mail.BlockedSenderDomainHook\"><blockedDomains>phish.example</blockedDomains></handler>"));
 
         server = new MailwrightContainer()

@@ -58,11 +58,16 @@ class MailboxConcurrencyIT {
     @BeforeAll
     void start(@TempDir Path directory) {
         dns = DnsServer.start();
-        server = TestServer.create(directory, dns).start();
+        server = onDatabase(TestServer.create(directory, dns)).start();
         server.admin()
             .addDomain("example.test")
             .addUser(USER, PASSWORD)
             .createMailbox(USER, "INBOX");
+    }
+
+    /** The database the store runs on: embedded Derby here, PostgreSQL in {@link MailboxConcurrencyOnPostgresIT}. */
+    TestServer onDatabase(TestServer server) {
+        return server;
     }
 
     @AfterAll

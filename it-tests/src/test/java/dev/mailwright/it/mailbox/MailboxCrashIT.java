@@ -39,7 +39,7 @@ class MailboxCrashIT {
     void everyAcknowledgedMessageIsThereOnceAfterAKill9(@TempDir Path directory) throws Exception {
         try (DnsServer dns = DnsServer.start()) {
             ServerProcess server = ServerProcess.create(directory.resolve("server"), dns);
-            TestServer prepared = server.config();
+            TestServer prepared = onDatabase(server.config());
             Set<String> acknowledged;
             server.start();
             try {
@@ -90,6 +90,11 @@ class MailboxCrashIT {
                 System.out.println("kill -9 after " + acknowledged.size() + " acknowledged messages; " + messages + " stored after the restart");
             }
         }
+    }
+
+    /** The database the store runs on: embedded Derby here, PostgreSQL in {@link MailboxCrashOnPostgresIT}. */
+    TestServer onDatabase(TestServer server) {
+        return server;
     }
 
     private static long blobFiles(Path blobs) throws IOException {

@@ -60,6 +60,9 @@ import reactor.core.publisher.Flux;
 public class MailSpooler extends JamesMailSpooler {
     static final int MAX_FAILURES = 5;
     static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
+    /** Waits before queueing a failed mail again when the queue itself cannot be written (full disk): 1 s up to 30 s. */
+    static final Duration FIRST_HANDLING_RETRY = Duration.ofSeconds(1);
+    static final Duration LAST_HANDLING_RETRY = Duration.ofSeconds(30);
     private static final Logger LOGGER = LoggerFactory.getLogger(MailSpooler.class);
     private static final String SPOOL_PROCESSING = "spoolProcessing";
 
@@ -259,25 +262,65 @@ public class MailSpooler extends JamesMailSpooler {
 
     private void handleFailure(MailQueueItem item, Mail mail, Throwable failure) {
         int failures = failureCount(mail) + 1;
-        try {
-            if (SpoolFailure.decide(failure, failures, MAX_FAILURES) == SpoolFailure.RETRY) {
-                Duration delay = SpoolFailure.retryDelay(failures);
-                LOGGER.error("Processing mail {} failed ({} time(s)); it is processed again in {}", mail.getName(), failures,
-                    delay, failure);
-                mail.setAttribute(new Attribute(MAIL_PROCESSING_ERROR_COUNT, AttributeValue.of(failures)));
-                queue.enQueue(mail, delay);
-            } else {
-                LOGGER.error("Processing mail {} failed ({} time(s)): {}; it is kept in {}", mail.getName(), failures,
-                    failure, configuration.getErrorRepositoryURL().asString(), failure instanceof StackOverflowError ? null : failure);
-                mail.setErrorMessage(fit("Processing failed: " + failure));
-                errorRepository.store(mail);
+        Duration wait = FIRST_HANDLING_RETRY;
+        while (true) {
+            try {
+                queueAgainOrKeep(mail, failure, failures);
+                break;
+            } catch (Throwable cannotHandle) {
+                if (stopping || !acknowledging) {
+                    // in the spool still (never acknowledged): taken again at the next start
+                    LOGGER.error("Mail {} could not be queued again nor kept ({}); it stays in the spool", mail.getName(),
+                        cannotHandle.toString());
+                    done(item, CompletionStatus.REJECT);
+                    return;
+                }
+                // Kept in hand: when the failure that stopped the processing also stops the queue (a full disk), a
+                // rollback fails too and the broker leaves the mail with a closed session until a restart
+                // (DiskFullIT); once the queue can be written again, the mail is queued again as usual.
+                LOGGER.error("Mail {} could not be queued again nor kept ({}); trying again in {}", mail.getName(),
+                    cannotHandle.toString(), wait);
+                if (!pauseUnlessStopping(wait)) {
+                    LOGGER.error("Mail {} stays in the spool for the next start", mail.getName());
+                    done(item, CompletionStatus.REJECT);
+                    return;
+                }
+                wait = SpoolFailure.longer(wait, LAST_HANDLING_RETRY);
             }
-            acknowledge(item, mail.getName());
-        } catch (Throwable cannotHandle) {
-            // neither queued again nor kept: leave it in the spool, it will be taken again
-            LOGGER.error("Mail {} could not be queued again nor kept ({}); it stays in the spool", mail.getName(), cannotHandle.toString());
-            done(item, CompletionStatus.REJECT);
         }
+        acknowledge(item, mail.getName());
+    }
+
+    private void queueAgainOrKeep(Mail mail, Throwable failure, int failures) throws Exception {
+        if (SpoolFailure.decide(failure, failures, MAX_FAILURES) == SpoolFailure.RETRY) {
+            Duration delay = SpoolFailure.retryDelay(failures);
+            LOGGER.error("Processing mail {} failed ({} time(s)); it is processed again in {}", mail.getName(), failures,
+                delay, failure);
+            mail.setAttribute(new Attribute(MAIL_PROCESSING_ERROR_COUNT, AttributeValue.of(failures)));
+            queue.enQueue(mail, delay);
+        } else {
+            LOGGER.error("Processing mail {} failed ({} time(s)): {}; it is kept in {}", mail.getName(), failures,
+                failure, configuration.getErrorRepositoryURL().asString(), failure instanceof StackOverflowError ? null : failure);
+            mail.setErrorMessage(fit("Processing failed: " + failure));
+            errorRepository.store(mail);
+        }
+    }
+
+    /** Sleeps {@code wait} in short steps; false as soon as the spooler stops. */
+    private boolean pauseUnlessStopping(Duration wait) {
+        long end = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < end) {
+            if (stopping || !acknowledging) {
+                return false;
+            }
+            try {
+                Thread.sleep(Math.min(200, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !stopping && acknowledging;
     }
 
     /** The JPA mail repository keeps at most 200 characters of error message (longer ones fail the store). */

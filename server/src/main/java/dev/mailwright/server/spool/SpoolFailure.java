@@ -25,6 +25,15 @@ enum SpoolFailure {
         return DELAYS.get(Math.min(Math.max(failures, 1), DELAYS.size()) - 1);
     }
 
+    /**
+     * The next wait before trying again to queue (or keep) a failed mail when even that failed (the queue's disk is
+     * full): twice the last one, at most {@code longest}.
+     */
+    static Duration longer(Duration last, Duration longest) {
+        Duration doubled = last.multipliedBy(2);
+        return doubled.compareTo(longest) > 0 ? longest : doubled;
+    }
+
     static SpoolFailure decide(Throwable failure, int failures, int maxFailures) {
         if (failure instanceof Error) {
             return ERROR_REPOSITORY;

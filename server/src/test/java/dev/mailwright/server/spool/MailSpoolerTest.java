@@ -132,6 +132,45 @@ class MailSpoolerTest {
     }
 
     @Test
+    void aMailWhoseRequeueFailsIsKeptInHandAndQueuedAgainOnceTheQueueWorks() throws Exception {
+        behaviour = mail -> {
+            if (mail.getAttribute(MailSpooler.MAIL_PROCESSING_ERROR_COUNT).isEmpty()) {
+                throw new MessagingException("no space left on device");
+            }
+            processed.add(mail.getName());
+        };
+        spool.failNextEnqueues(2);
+        spool.breakRollbacks();
+        start("5 seconds");
+
+        spool.enQueue(mail("disk-full"));
+
+        // the first two requeues fail (the queue's disk is full, so a rollback would fail too and leave the mail in
+        // a dead session until a restart): the mail is kept in hand, the third requeue works, the retry delivers it
+        await().atMost(Duration.ofSeconds(15)).until(() -> processed.contains("disk-full"));
+        assertThat(spool.status("disk-full")).isEqualTo(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        assertThat(spool.failedEnqueues()).isEqualTo(2);
+        assertThat(errorRepository).isEmpty();
+    }
+
+    @Test
+    void aMailWhoseRequeueFailsAtStopStaysInTheSpool() throws Exception {
+        behaviour = mail -> {
+            throw new MessagingException("no space left on device");
+        };
+        spool.failNextEnqueues(1_000);
+        start("5 seconds");
+
+        spool.enQueue(mail("at-stop"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> spool.failedEnqueues() >= 1);
+        spooler.dispose();
+        spooler = null;
+
+        assertThat(spool.status("at-stop")).isEqualTo(MailQueue.MailQueueItem.CompletionStatus.REJECT);
+        assertThat(spool.pending()).as("rolled back into the spool").isEqualTo(1);
+    }
+
+    @Test
     void aStopNeverAcknowledgesAMailStillBeingProcessedNorInterruptsIt() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
@@ -259,12 +298,35 @@ class MailSpoolerTest {
         }
 
         @Override
-        public void enQueue(Mail mail, Duration delay) {
+        public void enQueue(Mail mail, Duration delay) throws MailQueueException {
             enQueue(mail);
         }
 
+        private int enqueuesToFail;
+        private volatile int failedEnqueues;
+
+        private volatile boolean rollbacksBroken;
+
+        synchronized void failNextEnqueues(int count) {
+            enqueuesToFail = count;
+        }
+
+        /** A rolled-back item is not put back (a JMS rollback that failed on a full disk) and the rollback throws. */
+        void breakRollbacks() {
+            rollbacksBroken = true;
+        }
+
+        int failedEnqueues() {
+            return failedEnqueues;
+        }
+
         @Override
-        public synchronized void enQueue(Mail mail) {
+        public synchronized void enQueue(Mail mail) throws MailQueueException {
+            if (enqueuesToFail > 0 && taken > 0) {
+                enqueuesToFail--;
+                failedEnqueues++;
+                throw new MailQueueException("No space left on device");
+            }
             enqueued++;
             // a copy with the same name, as the JMS queue stores one
             pending.add(MailImpl.builder().name(mail.getName()).sender(mail.getMaybeSender()).addRecipients(mail.getRecipients())
@@ -273,7 +335,10 @@ class MailSpoolerTest {
 
         @Override
         public Publisher<Void> enqueueReactive(Mail mail) {
-            return Mono.fromRunnable(() -> enQueue(mail));
+            return Mono.fromCallable(() -> {
+                enQueue(mail);
+                return null;
+            }).then();
         }
 
         @Override
@@ -290,8 +355,11 @@ class MailSpoolerTest {
                         }
 
                         @Override
-                        public void done(CompletionStatus status) {
+                        public void done(CompletionStatus status) throws MailQueueException {
                             statuses.put(mail.getName(), status);
+                            if (status == CompletionStatus.REJECT && rollbacksBroken) {
+                                throw new MailQueueException("No space left on device");
+                            }
                             if (status == CompletionStatus.REJECT) {
                                 pending.add(mail);
                             }

@@ -27,4 +27,11 @@ class SpoolFailureTest {
         assertThat(SpoolFailure.retryDelay(5)).isEqualTo(Duration.ofMinutes(15));
         assertThat(SpoolFailure.retryDelay(9)).isEqualTo(Duration.ofMinutes(15));
     }
+
+    @Test
+    void aMailThatCannotBeQueuedAgainIsTriedAgainAfterADoublingWaitUpToTheLongest() {
+        assertThat(SpoolFailure.longer(Duration.ofSeconds(1), Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(2));
+        assertThat(SpoolFailure.longer(Duration.ofSeconds(16), Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(30));
+        assertThat(SpoolFailure.longer(Duration.ofSeconds(30), Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(30));
+    }
 }

@@ -11,8 +11,12 @@ import javax.mail.internet.AddressException;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
 import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.protocols.smtp.SMTPRetCode;
 import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.rrt.api.RecipientRewriteTable;
 import org.apache.james.rrt.api.RecipientRewriteTableException;
 import org.apache.james.smtpserver.fastfail.ValidRcptHandler;
@@ -30,6 +34,8 @@ import org.apache.james.user.api.UsersRepositoryException;
  *       domain are always valid; the {@code RoleAccounts} mailet delivers them to the postmaster account unless a
  *       user or an alias of that address exists.</li>
  * </ul>
+ * When the users or aliases cannot be read (the database is down), the recipient is told to come back later with
+ * {@code 451 4.3.0} (James answers {@code 451 4.0.0 Unexpected error}).
  */
 public class ValidRecipientHandler extends ValidRcptHandler {
     /** Local parts every local domain must accept (case-insensitive), RFC 5321 section 4.5.1 and RFC 2142. */
@@ -51,6 +57,20 @@ public class ValidRecipientHandler extends ValidRcptHandler {
             .map(domain -> domain.strip().toLowerCase(Locale.ROOT))
             .filter(domain -> !domain.isEmpty())
             .collect(Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        HookResult result = super.doRcpt(session, sender, rcpt);
+        if (result.getResult().getAction() != HookReturnCode.Action.DENYSOFT) {
+            return result;
+        }
+        // James's only soft refusal here: the lookup failed (logged by James with its cause)
+        return HookResult.builder()
+            .hookReturnCode(HookReturnCode.denySoft())
+            .smtpReturnCode(SMTPRetCode.LOCAL_ERROR)
+            .smtpDescription("4.3.0 Cannot check " + rcpt.asString() + " at the moment, try again later")
+            .build();
     }
 
     @Override

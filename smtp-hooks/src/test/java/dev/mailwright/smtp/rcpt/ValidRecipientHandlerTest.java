@@ -72,4 +72,16 @@ class ValidRecipientHandlerTest {
         assertThat(verdict("abuse@example.test")).isEqualTo(HookReturnCode.Action.DECLINED);
         assertThat(verdict("hostmaster@example.test")).isEqualTo(HookReturnCode.Action.DENY);
     }
+
+    @Test
+    void aRecipientThatCannotBeLookedUpIsToldToComeBackLaterWith451And430() throws Exception {
+        when(users.contains(any(Username.class))).thenThrow(new org.apache.james.user.api.UsersRepositoryException("database down"));
+
+        HookResult result = handler.doRcpt(new FakeSession("192.0.2.1"), MaybeSender.of(new MailAddress("a@sender.test")),
+            new MailAddress("carol@example.test"));
+
+        assertThat(result.getResult().getAction()).isEqualTo(HookReturnCode.Action.DENYSOFT);
+        assertThat(result.getSmtpRetCode()).isEqualTo("451");
+        assertThat(result.getSmtpDescription()).startsWith("4.3.0 ").contains("carol@example.test");
+    }
 }
