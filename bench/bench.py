@@ -276,7 +276,7 @@ class Dns:
 class Mailwright:
     name = "mailwright"
 
-    def __init__(self, work, dist, java_opts, conf_edits, database="derby"):
+    def __init__(self, work, dist, java_opts, conf_edits, database="derby", content_filters=False):
         self.dir = work / "mailwright"
         self.dist = dist
         self.java_opts = java_opts
@@ -285,6 +285,7 @@ class Mailwright:
         self.process = None
         self.pid = None
         self.trusted_loopback = False
+        self.content_filters = content_filters
 
     # configuration: the shipped conf/, on loopback ports, resolving through the bench DNS
     def write_conf(self, trusted_loopback):
@@ -304,6 +305,11 @@ class Mailwright:
             # smtp-source opens up to 100 connections from one address
             text = text.replace("<connectionLimitPerIP>20</connectionLimitPerIP>", "<connectionLimitPerIP>200</connectionLimitPerIP>")
             path.write_text(text)
+        if not self.content_filters:
+            # the peers scan nothing: rspamd and ClamAV off (empty addresses), as a server without them is configured
+            path = conf / "smtpserver.xml"
+            text = re.sub(r"<rspamdUrl>[^<]*</rspamdUrl>", "<rspamdUrl></rspamdUrl>", path.read_text())
+            path.write_text(re.sub(r"<clamdAddress>[^<]*</clamdAddress>", "<clamdAddress></clamdAddress>", text))
         webadmin = conf / "webadmin.properties"
         webadmin.write_text(re.sub(r"(?m)^port=\d+$", f"port={MW_WEBADMIN}", webadmin.read_text()))
         (conf / "dnsservice.xml").write_text(
@@ -826,6 +832,10 @@ def measure(peer, *, msgs, conc, size, users, recipient, rcpts=1, sink=None, tim
 def scenario_inbound(ctx):
     sizes = [4096] if ctx.args.quick else [4096, 102400]
     concs = [20] if ctx.args.quick else [1, 20, 100]
+    if ctx.args.sizes:
+        sizes = [int(size) for size in ctx.args.sizes.split(",")]
+    if ctx.args.concs:
+        concs = [int(conc) for conc in ctx.args.concs.split(",")]
     for size in sizes:
         for conc in concs:
             for rep in range(ctx.args.reps):
@@ -862,6 +872,12 @@ def scenario_fill(ctx):
             r = measure(peer, msgs=msgs, conc=20, size=4096, users=[ONE_USER], recipient=ONE_USER, probe=False)
             r["inbox_before"] = current + rep * msgs
             ctx.record(f"fill-{ctx.args.fill}", rep, r)
+        # the empty INBOX again, now that the server is as warm as for the full one (a JVM's first 10,000 messages
+        # are slower: comparing the full INBOX with the first empty runs alone measures JIT warm-up)
+        for rep in range(ctx.args.reps):
+            peer.purge([ONE_USER])
+            r = measure(peer, msgs=msgs, conc=20, size=4096, users=[ONE_USER], recipient=ONE_USER, probe=False)
+            ctx.record("fill-0-after", rep, r)
         peer.purge([ONE_USER])
 
 
@@ -983,11 +999,13 @@ def fill_ratios(rows):
     """Per peer: stored msg/s into the full INBOX as a share of the empty-INBOX rate (the fill scenario's target)."""
     lines = []
     for r in rows:
-        if r["scenario"].startswith("fill-") and r["scenario"] != "fill-0" and r["stored_msg_s"]:
-            empty = next((e for e in rows if e["scenario"] == "fill-0" and e["peer"] == r["peer"]), None)
-            if empty and empty["stored_msg_s"]:
-                lines.append(f"{r['peer']}: {r['stored_msg_s']} msg/s into the {r['scenario'][5:]}-message INBOX = "
-                             f"{round(100 * r['stored_msg_s'] / empty['stored_msg_s'])} % of {empty['stored_msg_s']} into the empty one")
+        if re.fullmatch(r"fill-[1-9]\d*", r["scenario"]) and r["stored_msg_s"]:
+            for name, when in (("fill-0", "before"), ("fill-0-after", "after")):
+                empty = next((e for e in rows if e["scenario"] == name and e["peer"] == r["peer"]), None)
+                if empty and empty["stored_msg_s"]:
+                    lines.append(f"{r['peer']}: {r['stored_msg_s']} msg/s into the {r['scenario'][5:]}-message INBOX = "
+                                 f"{round(100 * r['stored_msg_s'] / empty['stored_msg_s'])} % of {empty['stored_msg_s']} "
+                                 f"into the empty one measured {when} the filling")
     return lines
 
 
@@ -1032,12 +1050,18 @@ def main():
     parser.add_argument("--warmup", type=int, default=2000, help="warm-up messages before measuring (default 2000)")
     parser.add_argument("--fill", type=int, default=10000, help="INBOX size for the fill scenario (default 10000)")
     parser.add_argument("--quick", action="store_true", help="inbound at 4 KiB / 20 connections only")
+    parser.add_argument("--sizes", default=None,
+                        help="inbound: comma list of message sizes in bytes (default 4096,102400; --quick: 4096)")
+    parser.add_argument("--concs", default=None,
+                        help="inbound: comma list of connection counts (default 1,20,100; --quick: 20)")
     parser.add_argument("--work", default="/tmp/mailwright-bench", help="scratch folder (deleted first)")
     parser.add_argument("--out", default=None, help="JSON lines output (default bench/results/<time>.jsonl)")
     parser.add_argument("--java-opts", default="-Xmx1g -XX:+ExitOnOutOfMemoryError", help="MAILWRIGHT_JAVA_OPTS")
     parser.add_argument("--database", choices=["derby", "postgres"], default="derby",
                         help="Mailwright's database: embedded Derby (default) or a fresh database on the local "
                              f"PostgreSQL (127.0.0.1:{PG_PORT}, created as the postgres system user)")
+    parser.add_argument("--content-filters", action="store_true",
+                        help="keep the shipped rspamd and ClamAV addresses (default: both off, as the peers scan nothing)")
     parser.add_argument("--conf-edit", action="append", default=[], metavar="FILE:REGEX:REPLACEMENT",
                         help="extra edit of the bench copy of conf/ (repeatable)")
     args = parser.parse_args()
@@ -1069,7 +1093,7 @@ def main():
     try:
         dns.start()
         if "mailwright" in wanted:
-            mw = Mailwright(work, dist, args.java_opts, edits, args.database)
+            mw = Mailwright(work, dist, args.java_opts, edits, args.database, args.content_filters)
             log("starting Mailwright from", dist)
             peers.append(mw)  # listed before it starts, so that the finally below stops whatever did start
             mw.start()

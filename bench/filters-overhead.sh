@@ -49,7 +49,7 @@ scanned() {
 echo "== filters on (shipped configuration)"
 ticks_before=$(filter_ticks)
 scanned_before=$(scanned)
-bench/run --peers mailwright --scenarios inbound --quick --msgs "$MSGS" --reps "$REPS" --warmup 500 \
+bench/run --peers mailwright --scenarios inbound --quick --msgs "$MSGS" --reps "$REPS" --warmup 500 --content-filters \
     --conf-edit "$NO_WEBADMIN_AUTH" --conf-edit "$NO_WEBADMIN_KEY" --out "bench/results/$STAMP-filters-on.jsonl"
 ticks=$(( $(filter_ticks) - ticks_before ))
 count=$(( $(scanned) - scanned_before ))
