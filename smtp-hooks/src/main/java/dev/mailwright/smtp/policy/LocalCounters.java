@@ -18,7 +18,8 @@ import dev.mailwright.common.store.StateStore;
  *
  * <p>Why not the database store: these counters change on every connection, message and recipient, on the SMTP
  * network threads; a database round trip each time would put database latency (and outages) on every SMTP command.
- * A restart resetting the current windows is harmless. The price: with several nodes, each counts its own share.
+ * A restart resetting the current windows is harmless. Several servers sharing one database (a Mailwright cluster,
+ * docs/cluster.md) bind a subclass that adds up every server's counts in batches instead.
  * Expired entries are purged every minute, as a side effect of counting.
  */
 @Singleton
