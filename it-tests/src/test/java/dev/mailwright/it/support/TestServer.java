@@ -165,14 +165,54 @@ public final class TestServer implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        try {
-            server = MailwrightServer.prepare(MailwrightConfiguration.of(root, conf, data, HOSTNAME), overrides);
-            server.start();
-        } catch (Exception e) {
-            server = null;
-            throw new IllegalStateException("Mailwright did not start: " + e.getMessage(), e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                server = MailwrightServer.prepare(MailwrightConfiguration.of(root, conf, data, HOSTNAME), overrides);
+                server.start();
+                return this;
+            } catch (Exception e) {
+                server = null;
+                // a free port chosen for a listener was taken before the server bound it (seen once in CI, by
+                // whom is not known): other ports, another try
+                // (James's BindException, or the start-up check's "already in use")
+                if (attempt < 3 && (causedBy(e, java.net.BindException.class) || String.valueOf(e.getMessage()).contains("is already in use"))) {
+                    System.err.println("TestServer: a listener's port was taken (" + e.getMessage() + "); other ports, attempt " + (attempt + 1));
+                    reassignPorts();
+                    continue;
+                }
+                throw new IllegalStateException("Mailwright did not start: " + e.getMessage(), e);
+            }
         }
-        return this;
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** New free ports for every listener and WebAdmin, in the configuration files and in {@link #port(int)}. */
+    private void reassignPorts() {
+        for (Map.Entry<Integer, Integer> listener : ports.entrySet()) {
+            int fresh = FreePorts.next();
+            for (String name : new String[] {"smtpserver.xml", "imapserver.xml", "lmtpserver.xml", "managesieveserver.xml"}) {
+                Path file = conf.resolve(name);
+                try {
+                    Files.writeString(file, Files.readString(file, StandardCharsets.UTF_8).replace(
+                        "<bind>127.0.0.1:" + listener.getValue() + "</bind>", "<bind>127.0.0.1:" + fresh + "</bind>"),
+                        StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            listener.setValue(fresh);
+        }
+        int freshWebadmin = FreePorts.next();
+        edit("webadmin.properties", "(?m)^port=" + webadminPort + "$", "port=" + freshWebadmin);
+        webadminPort = freshWebadmin;
     }
 
     public void stop() {
