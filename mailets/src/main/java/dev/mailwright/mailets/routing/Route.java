@@ -127,8 +127,13 @@ public record Route(Kind kind, String host, int port, TlsLevel tls, Optional<Pat
 
     /** A one-line form that {@link #fromText} reads back: how the route travels with a mail through the queue. */
     public String asText() {
+        // option values URL-encoded: a reject reply has spaces, a credentials path may (fuzzing found a reject route
+        // whose own reply was lost on the way and replaced by the default one)
         StringBuilder text = new StringBuilder(destination()).append(" tls=").append(tls.name().toLowerCase(Locale.ROOT));
-        credentials.ifPresent(path -> text.append(" credentials=").append(path));
+        credentials.ifPresent(path -> text.append(" credentials=").append(encode(path.toString())));
+        if (kind == Kind.REJECT) {
+            text.append(" reply=").append(encode(reply));
+        }
         return text.toString();
     }
 
@@ -138,10 +143,18 @@ public record Route(Kind kind, String host, int port, TlsLevel tls, Optional<Pat
         for (int i = 1; i < tokens.length; i++) {
             int equals = tokens[i].indexOf('=');
             if (equals > 0) {
-                options.put(tokens[i].substring(0, equals), tokens[i].substring(equals + 1));
+                options.put(tokens[i].substring(0, equals), decode(tokens[i].substring(equals + 1)));
             }
         }
         return parse(tokens[0], options);
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String decode(String value) {
+        return java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override

@@ -103,6 +103,11 @@ class TransportMapTest {
         Route withCredentials = Route.parse("smtp:relay.test", java.util.Map.of("credentials", "/etc/relay.cred"));
         assertThat(Route.fromText(withCredentials.asText())).isEqualTo(withCredentials);
         assertThat(withCredentials.destination()).isEqualTo("smtp:[relay.test]:25");
+        // a reject route keeps its own reply (fuzzing found it replaced by the default one), a path its spaces
+        Route reject = Route.parse("reject", java.util.Map.of("reply", "550 5.7.1 We do not send mail there, see https://x.test/?a=1+2"));
+        assertThat(Route.fromText(reject.asText())).isEqualTo(reject);
+        Route spaced = Route.parse("smtp:relay.test", java.util.Map.of("credentials", "/etc/relay secrets/relay.cred"));
+        assertThat(Route.fromText(spaced.asText())).isEqualTo(spaced);
     }
 
     private static TransportMap parse(String xml) {
