@@ -539,9 +539,16 @@ public final class FileMailQueue implements ManageableMailQueue {
         return folder;
     }
 
-    /** Stops handing out mail; what is queued stays on disk for the next start. */
+    /**
+     * Nothing: the queue is shared by everyone who asked the factory for it (James's SMTP handler closes "its" spool
+     * queue when its server stops, while the spooler still uses it); {@link FileMailQueues#close} stops it.
+     */
     @Override
     public void close() {
+    }
+
+    /** Stops handing out mail; what is queued stays on disk for the next start. */
+    void shutdown() {
         synchronized (lock) {
             closed = true;
             lock.notifyAll();

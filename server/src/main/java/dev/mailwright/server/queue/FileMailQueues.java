@@ -23,7 +23,7 @@ import org.apache.james.queue.api.ManageableMailQueue;
 import com.google.common.collect.ImmutableSet;
 
 /**
- * The server's mail queues ({@link FileMailQueue}), one folder each under the queue folder ({@code <data>/var/queue}):
+ * The server's mail queues ({@link FileMailQueue}), one folder each under the queue folder ({@code <data>/queue}):
  * the spool, the outgoing queue, any other a mailet creates. Queues are opened (and their folder read) when first
  * asked for; at stop they hand out no more mail, and what they hold stays on disk for the next start.
  */
@@ -89,6 +89,6 @@ public class FileMailQueues implements MailQueueFactory<ManageableMailQueue> {
 
     @PreDestroy
     public void close() {
-        queues.values().forEach(FileMailQueue::close);
+        queues.values().forEach(FileMailQueue::shutdown);
     }
 }

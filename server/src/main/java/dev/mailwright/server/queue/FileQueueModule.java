@@ -12,7 +12,7 @@ import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 
-/** The mail queues: {@link FileMailQueues} under {@code <data>/var/queue}, and their health check. */
+/** The mail queues: {@link FileMailQueues} under {@code <data>/queue}, and their health check. */
 public class FileQueueModule extends AbstractModule {
     @Override
     protected void configure() {

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded ActiveMQ broker of Mailwright 0.1.0, whose KahaDB store under {@code <data>/var/queue/kahadb} (message
+ * The embedded ActiveMQ broker of Mailwright 0.1.0, whose KahaDB store under {@code <data>/queue/kahadb} (message
  * bodies in {@code blobs/}) held the mail queues. Only {@link KahaDbMigration} starts it now, once, to move what such
  * a store holds into the file queues; configured exactly as 0.1.0 ran it, so that it reads that store as written.
  *

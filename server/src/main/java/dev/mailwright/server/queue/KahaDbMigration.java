@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mail queued by Mailwright 0.1.0 (ActiveMQ, KahaDB store in {@code <data>/var/queue/kahadb}) moves into the file
+ * Mail queued by Mailwright 0.1.0 (ActiveMQ, KahaDB store in {@code <data>/queue/kahadb}) moves into the file
  * queues at the first start of a later version: the old broker is started once, every mail of each of its queues is
  * copied into the file queue of the same name (keeping its due time), the broker is stopped and the old store renamed
  * aside ({@code kahadb.migrated-<time>}, {@code blobs.migrated-<time>}) so that it is not read again.
