@@ -164,7 +164,8 @@ public final class FileMailQueue implements ManageableMailQueue {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
                 QueueFile.write(mail, out);
                 out.flush();
-                channel.force(true);
+                // the data and the file's size (fdatasync); the name is made durable by the folder's fsync below
+                channel.force(false);
             }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
             syncFolder();
