@@ -20,8 +20,9 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The queue part of the outbound delivery (Postfix's queue manager): the persistent queue (James's queue API; in
- * Mailwright the server's file queue, which keeps delays across restarts), the loop that takes mail from it onto a bounded pool of delivery
- * threads, putting a mail back with the delay its {@link Handler} asks for, and a graceful stop.
+ * Mailwright the server's file queue, which keeps delays across restarts), the loop that takes mail from it onto a
+ * bounded pool of delivery threads, putting a mail back with the delay its {@link Handler} asks for, and a graceful
+ * stop.
  */
 public final class DeliveryQueue {
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryQueue.class);
