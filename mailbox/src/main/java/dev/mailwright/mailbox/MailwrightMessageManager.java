@@ -32,6 +32,7 @@ import org.apache.james.mailbox.store.StoreMessageManager;
 import org.apache.james.mailbox.store.StoreRightManager;
 import org.apache.james.mailbox.store.event.EventFactory;
 import org.apache.james.mailbox.store.mail.NaiveThreadIdGuessingAlgorithm;
+import org.apache.james.mailbox.store.mail.model.DefaultMessageId;
 import org.apache.james.mailbox.store.quota.QuotaChecker;
 import org.apache.james.mailbox.store.search.MessageSearchIndex;
 import org.reactivestreams.Publisher;
@@ -143,8 +144,8 @@ public class MailwrightMessageManager extends StoreMessageManager {
             if (isRecent) {
                 flags.add(Flags.Flag.RECENT);
             }
-            StoredMessage message = new StoredMessage(blobs, ingested.blob(), ingested.header(), mailbox.getMailboxId(),
-                null, null, internalDate == null ? new Date() : internalDate, Optional.empty(), ingested.size(),
+            StoredMessage message = new StoredMessage(blobs, ingested.blob(), ingested.blobFromBody(), ingested.header(),
+                new DefaultMessageId(), mailbox.getMailboxId(), null, null, internalDate == null ? new Date() : internalDate, Optional.empty(), ingested.size(),
                 ingested.bodyStart(), ingested.properties().build().getMediaType(), ingested.properties().build().getSubType(),
                 ingested.properties().getTextualLineCount(), ingested.properties().toProperties(), flags);
             boolean[] stored = new boolean[1];

@@ -173,6 +173,65 @@ class MailwrightMessageManagerTest {
             .count().block()).isEqualTo(521);
     }
 
+    @Test
+    void aMailDeliveredToSeveralMailboxesSharesOneBodyFileAndEachExpungeRemovesOnlyItsOwn() throws Exception {
+        Username bob = Username.of("bob@example.test");
+        MailboxSession bobSession = manager.createSystemSession(bob);
+        manager.createMailbox(MailboxPath.inbox(bob), bobSession);
+        MessageManager bobInbox = manager.getMailbox(MailboxPath.inbox(bob), bobSession);
+        String body = "the same body for every recipient\r\n".repeat(100);
+        // as LocalDelivery makes them: the same mail with a per-recipient header
+        byte[] toAlice = ("Delivered-To: alice@example.test\r\nSubject: fan-out\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+        byte[] toBob = ("Delivered-To: bob@example.test\r\nSubject: fan-out\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+
+        MessageManager.AppendResult alices = deliver(toAlice);
+        MessageManager.AppendResult bobs = bobInbox.appendMessage(MessageManager.AppendCommand.builder().isDelivery(true).build(toBob), bobSession);
+
+        assertThat(fullContent(inbox, session, alices)).isEqualTo(toAlice);
+        assertThat(fullContent(bobInbox, bobSession, bobs)).isEqualTo(toBob);
+        List<Path> files = blobPaths();
+        assertThat(files).hasSize(2);
+        assertThat(Files.isSameFile(files.get(0), files.get(1))).as("one file, two names").isTrue();
+
+        inbox.setFlags(new javax.mail.Flags(javax.mail.Flags.Flag.DELETED), MessageManager.FlagsUpdateMode.ADD,
+            MessageRange.one(alices.getId().getUid()), session);
+        com.google.common.collect.ImmutableList.copyOf(inbox.expunge(MessageRange.all(), session));
+
+        assertThat(blobFiles()).isEqualTo(1);
+        assertThat(fullContent(bobInbox, bobSession, bobs)).isEqualTo(toBob);
+        MessageResult header = bobInbox.getMessages(MessageRange.one(bobs.getId().getUid()), FetchGroup.HEADERS, bobSession).next();
+        assertThat(header.getHeaders().headers().next().getValue()).isEqualTo("bob@example.test");
+    }
+
+    @Test
+    void aCopyOfADeliveredMessageReadsBackWhole() throws Exception {
+        byte[] content = mail("copied");
+        MessageManager.AppendResult result = deliver(content);
+        manager.createMailbox(MailboxPath.forUser(ALICE, "Archive"), session);
+        manager.copyMessages(MessageRange.one(result.getId().getUid()), MailboxPath.inbox(ALICE),
+            MailboxPath.forUser(ALICE, "Archive"), session);
+        MessageManager archive = manager.getMailbox(MailboxPath.forUser(ALICE, "Archive"), session);
+
+        MessageResult copy = archive.getMessages(MessageRange.all(), FetchGroup.FULL_CONTENT, session).next();
+        try (InputStream full = copy.getFullContent().getInputStream()) {
+            assertThat(full.readAllBytes()).isEqualTo(content);
+        }
+    }
+
+    private static byte[] fullContent(MessageManager folder, MailboxSession owner, MessageManager.AppendResult result) throws Exception {
+        MessageResult stored = folder.getMessages(MessageRange.one(result.getId().getUid()), FetchGroup.FULL_CONTENT, owner).next();
+        try (InputStream full = stored.getFullContent().getInputStream()) {
+            return full.readAllBytes();
+        }
+    }
+
+    private List<Path> blobPaths() throws IOException {
+        Path root = ((FileBlobStore) store.blobs()).root();
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
     private long blobFiles() throws IOException {
         Path root = ((FileBlobStore) store.blobs()).root();
         try (Stream<Path> files = Files.walk(root)) {

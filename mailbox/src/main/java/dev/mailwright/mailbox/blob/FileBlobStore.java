@@ -14,10 +14,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,12 +34,30 @@ import org.slf4j.LoggerFactory;
  * Bodies as files: {@code <root>/<first two hex digits>/<blob id>}. A blob is durable when its file and its folder
  * are fsynced ({@link BlobWriter#commit()}); the database row that references it is written after that, so a crash
  * leaves at worst an unreferenced file, which {@link #sweepOrphans} removes at the next start.
+ *
+ * <p><b>Identical bodies share their file.</b> The store remembers the SHA-256 of the {@value #RECENT} blobs it
+ * wrote last. A new blob with the same bytes as one of them (the same mail delivered to several mailboxes: the
+ * delivery writes the body alone, see {@code MessageIngest}) is committed as a new hard link to that durable file
+ * instead: its own name, so an expunge removes only its own name, and only its folder is fsynced, not a second copy
+ * of the data. The bytes written for it are dropped without ever being fsynced. When the file is gone meanwhile (or
+ * the link fails: too many links, a file system without links), the blob is committed as written.
  */
 public final class FileBlobStore implements BlobStore {
     private static final Logger LOGGER = LoggerFactory.getLogger(FileBlobStore.class);
     private static final int BUFFER = 64 * 1024;
+    static final int RECENT = 1024;
 
     private final Path root;
+    /** SHA-256 and size of recently written blobs, to the newest blob holding those bytes. */
+    private final Map<Content, BlobId> recent = new LinkedHashMap<>(RECENT * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Content, BlobId> eldest) {
+            return size() > RECENT;
+        }
+    };
+
+    private record Content(String sha256, long size) {
+    }
 
     public FileBlobStore(Path root) throws IOException {
         this.root = root;
@@ -63,18 +85,77 @@ public final class FileBlobStore implements BlobStore {
         return new FileWriter(id, file, channel);
     }
 
-    private static final class FileWriter implements BlobWriter {
+    private BlobId sameBytes(Content content) {
+        synchronized (recent) {
+            return recent.get(content);
+        }
+    }
+
+    private void remember(Content content, BlobId id) {
+        synchronized (recent) {
+            recent.put(content, id);
+        }
+    }
+
+    /** A new durable name for the file of {@code existing}, or null when that file cannot be linked (gone...). */
+    private BlobId link(BlobId existing) {
+        BlobId id = BlobId.random();
+        Path target = path(id);
+        try {
+            Path folder = target.getParent();
+            if (!Files.isDirectory(folder)) {
+                Files.createDirectories(folder);
+                fsync(root);
+            }
+            Files.createLink(target, path(existing));
+        } catch (UnsupportedOperationException | IOException e) {
+            LOGGER.debug("Cannot link blob {} to {}: {}", id, existing, e.toString());
+            return null;
+        }
+        try {
+            fsync(target.getParent());
+            return id;
+        } catch (IOException e) {
+            LOGGER.debug("Cannot fsync the folder of {}: {}", target, e.toString());
+            try {
+                Files.deleteIfExists(target);
+            } catch (IOException ignored) {
+                // an unreferenced name: the next start removes it
+            }
+            return null;
+        }
+    }
+
+    private final class FileWriter implements BlobWriter {
         private final BlobId id;
         private final Path file;
         private final FileChannel channel;
+        private final MessageDigest digest = sha256();
         private final OutputStream output;
+        private long size;
         private boolean committed;
 
         FileWriter(BlobId id, Path file, FileChannel channel) {
             this.id = id;
             this.file = file;
             this.channel = channel;
-            this.output = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER) {
+            OutputStream toFile = Channels.newOutputStream(channel);
+            OutputStream digesting = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    digest.update((byte) b);
+                    size++;
+                    toFile.write(b);
+                }
+
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws IOException {
+                    digest.update(bytes, offset, length);
+                    size += length;
+                    toFile.write(bytes, offset, length);
+                }
+            };
+            this.output = new BufferedOutputStream(digesting, BUFFER) {
                 @Override
                 public void close() {
                     // the writer closes the channel; callers may close the stream they were given
@@ -90,10 +171,28 @@ public final class FileBlobStore implements BlobStore {
         @Override
         public BlobId commit() throws IOException {
             output.flush();
+            Content content = new Content(HexFormat.of().formatHex(digest.digest()), size);
+            BlobId existing = sameBytes(content);
+            if (existing != null) {
+                BlobId linked = link(existing);
+                if (linked != null) {
+                    // the bytes written here were never fsynced: dropping them costs no disk write
+                    committed = true;
+                    remember(content, linked);
+                    try {
+                        channel.close();
+                        Files.deleteIfExists(file);
+                    } catch (IOException e) {
+                        LOGGER.warn("Cannot remove the unused blob {} (the next start removes it): {}", file, e.getMessage());
+                    }
+                    return linked;
+                }
+            }
             channel.force(false);
             channel.close();
             fsync(file.getParent());
             committed = true;
+            remember(content, id);
             return id;
         }
 
@@ -215,6 +314,14 @@ public final class FileBlobStore implements BlobStore {
     @Override
     public String describe() {
         return "files in " + root;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     static void fsync(Path folder) throws IOException {

@@ -55,7 +55,9 @@ public enum Dialect {
 
     /** "already exists" on CREATE TABLE / CREATE INDEX. */
     public boolean isAlreadyExists(SQLException e) {
-        return "X0Y32".equals(e.getSQLState()) || "42P07".equals(e.getSQLState()) || "23505".equals(e.getSQLState());
+        // 42701: PostgreSQL's "column already exists" (Derby says X0Y32 for columns too)
+        return "X0Y32".equals(e.getSQLState()) || "42P07".equals(e.getSQLState()) || "23505".equals(e.getSQLState())
+            || "42701".equals(e.getSQLState());
     }
 
     public static boolean isUniqueViolation(SQLException e) {

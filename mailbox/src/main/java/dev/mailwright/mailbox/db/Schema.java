@@ -17,7 +17,8 @@ import java.util.Optional;
  *       the database; {@code MESSAGE_COUNT} is kept in the same transactions (counting a large folder's rows for
  *       every "how many messages" would grow with the folder).</li>
  *   <li>{@code MW_MESSAGE}: one row per message: flags, sizes, dates, the MIME properties IMAP needs, the header block
- *       (when it fits the row), and the reference of the body in the blob store.</li>
+ *       (when it fits the row), and the reference of the body in the blob store ({@code BLOB_FROM_BODY}: 1 when the
+ *       blob holds only the body, the header block being the row's; 0 when it holds the whole message).</li>
  *   <li>{@code MW_QUOTA_CURRENT}: usage per quota root, updated in the same transaction as the messages.</li>
  *   <li>{@code MW_SUBSCRIPTION}, {@code MW_ANNOTATION}: IMAP subscriptions and METADATA.</li>
  *   <li>{@code MW_BLOB}, {@code MW_BLOB_CHUNK}: message bodies when they are kept in the database (PostgreSQL).</li>
@@ -67,7 +68,10 @@ public final class Schema {
                 + "PROPERTIES " + text + ", "
                 + "HEADER " + dialect.shortBinaryType() + ", "
                 + "BLOB_ID VARCHAR(64) NOT NULL, "
+                + "BLOB_FROM_BODY SMALLINT DEFAULT 0 NOT NULL, "
                 + "PRIMARY KEY (MAILBOX_ID, UID))",
+            // tables made before the column existed: every blob there holds the whole message
+            "ALTER TABLE MW_MESSAGE ADD COLUMN BLOB_FROM_BODY SMALLINT DEFAULT 0 NOT NULL",
             "CREATE INDEX MW_MESSAGE_BLOB ON MW_MESSAGE (BLOB_ID)",
             "CREATE TABLE MW_QUOTA_CURRENT ("
                 + "QUOTA_ROOT VARCHAR(512) NOT NULL PRIMARY KEY, "

@@ -29,6 +29,11 @@ import dev.mailwright.mailbox.db.Dialect;
  * structure) that yields what the message row needs and checks the nesting depth. Memory use is bounded whatever the
  * message's size: buffers, and the header block kept for the row when it fits it.
  *
+ * <p>When the header block fits the row ({@link Dialect#MAX_SHORT_BINARY} bytes), the blob receives the body only
+ * (the header block is kept for the row): the copies of one mail delivered to several mailboxes differ only in their
+ * per-recipient headers, so their blobs are identical and the file blob store shares them as hard links. A larger
+ * header block, or a message without an empty line, goes whole into the blob, as before.
+ *
  * <p>A message nesting multiparts or embedded messages deeper than the limit is refused with
  * {@link MimeNestingLimitException} as soon as the tokenizer reaches that depth; its partial blob is removed.
  */
@@ -56,9 +61,10 @@ public final class MessageIngest {
             TeeInput tee = new TeeInput(source, writer.output());
             PropertyBuilder properties = parse(tee);
             tee.drain();
+            tee.finish();
             writer.output().flush();
             BlobId blob = writer.commit();
-            return new IngestedMessage(blob, tee.count, tee.bodyStart(), tee.header(), properties);
+            return new IngestedMessage(blob, tee.bodyOnly(), tee.count, tee.bodyStart(), tee.header(), properties);
         } catch (MimeException e) {
             throw new IOException("Unreadable message: " + e.getMessage(), e);
         }
@@ -160,8 +166,9 @@ public final class MessageIngest {
     }
 
     /**
-     * Copies every byte read to the blob, counts them, finds where the body starts (after the first empty line) and
-     * keeps the header block for the row when it fits.
+     * Copies the bytes read to the blob, counts them, finds where the body starts (after the first empty line) and
+     * keeps the header block for the row when it fits. Header bytes are held back until it is known whether the
+     * header block fits the row: then only the body goes to the blob; else, the whole message.
      */
     private static final class TeeInput extends FilterInputStream {
         private static final int HEADER_LIMIT = Dialect.MAX_SHORT_BINARY;
@@ -170,6 +177,10 @@ public final class MessageIngest {
         private long count;
         private long bodyStart = -1;
         private int matched;
+        /** The header is still being read and held back; then either the body only or everything goes to the blob. */
+        private boolean holding = true;
+        private boolean bodyOnly;
+        private final byte[] one = new byte[1];
 
         TeeInput(InputStream in, OutputStream copy) {
             super(in);
@@ -178,27 +189,50 @@ public final class MessageIngest {
 
         @Override
         public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                copy.write(b);
-                see((byte) b);
-            }
-            return b;
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] bytes, int offset, int length) throws IOException {
             int n = in.read(bytes, offset, length);
             if (n > 0) {
-                copy.write(bytes, offset, n);
                 int i = offset;
                 int end = offset + n;
+                int toBlob = holding ? end : offset;
                 while (i < end && bodyStart < 0) {
                     see(bytes[i++]);
+                    if (holding && header.size() > HEADER_LIMIT) {
+                        // the header block does not fit the row: the whole message goes to the blob
+                        holding = false;
+                        header.writeTo(copy);
+                        toBlob = i;
+                    }
+                }
+                if (holding && bodyStart >= 0) {
+                    holding = false;
+                    bodyOnly = true;
+                    toBlob = i;
                 }
                 count += end - i;
+                if (toBlob < end) {
+                    copy.write(bytes, toBlob, end - toBlob);
+                }
             }
             return n;
+        }
+
+        /** At the end of the message: a message that never ended its header block goes whole to the blob. */
+        void finish() throws IOException {
+            if (holding) {
+                holding = false;
+                header.writeTo(copy);
+            }
+        }
+
+        /** The blob holds the body only (the header block is {@link #header()}). */
+        boolean bodyOnly() {
+            return bodyOnly;
         }
 
         private void see(byte b) {

@@ -399,13 +399,17 @@ public class JdbcMessageMapper implements MessageMapper {
     /** A copy with a body of its own (a hard link for files), marked \Recent, saved now. */
     private StoredMessage copyOf(Mailbox mailbox, MailboxMessage original) throws MailboxException {
         StoredMessage source = original instanceof StoredMessage stored ? stored : reload(original);
+        if (source.blobFromBody() && source.headerBytes() == null) {
+            // read for its metadata only: the copy needs the header block, which its blob does not hold
+            source = reload(original);
+        }
         try {
             BlobId blob = blobs.copy(source.blobId());
             Flags flags = original.createFlags();
             flags.add(Flags.Flag.RECENT);
             byte[] header = source.headerBytes();
-            return new StoredMessage(blobs, blob, header, original.getMessageId(), mailbox.getMailboxId(), original.getUid(),
-                original.getModSeq(), original.getInternalDate(), Optional.of(Date.from(clock.instant())),
+            return new StoredMessage(blobs, blob, source.blobFromBody(), header, original.getMessageId(),
+                mailbox.getMailboxId(), original.getUid(), original.getModSeq(), original.getInternalDate(), Optional.of(Date.from(clock.instant())),
                 source.getFullContentOctets(), source.bodyStart(), source.getMediaType(), source.getSubType(),
                 source.getTextualLineCount(), source.propertyList(), flags);
         } catch (IOException e) {

@@ -15,6 +15,7 @@ import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.store.mail.model.DefaultMessageId;
 
 import dev.mailwright.mailbox.blob.BlobId;
 import dev.mailwright.mailbox.blob.BlobStore;
@@ -26,11 +27,11 @@ import dev.mailwright.mailbox.model.StoredMessage;
 /** The SQL of {@code MW_MESSAGE} rows: columns, UID range conditions, reading a row, writing one. */
 final class MessageRows {
     static final String METADATA_COLUMNS = "UID, MODSEQ, INTERNAL_DATE, SAVE_DATE, SIZE, BODY_START, IS_ANSWERED, "
-        + "IS_DELETED, IS_DRAFT, IS_FLAGGED, IS_RECENT, IS_SEEN, USER_FLAGS, MEDIA_TYPE, SUB_TYPE, TEXT_LINES, BLOB_ID";
+        + "IS_DELETED, IS_DRAFT, IS_FLAGGED, IS_RECENT, IS_SEEN, USER_FLAGS, MEDIA_TYPE, SUB_TYPE, TEXT_LINES, BLOB_ID, BLOB_FROM_BODY";
     static final String ALL_COLUMNS = METADATA_COLUMNS + ", PROPERTIES, HEADER";
     static final String INSERT = "INSERT INTO MW_MESSAGE (MAILBOX_ID, UID, MODSEQ, INTERNAL_DATE, SAVE_DATE, SIZE, BODY_START, "
         + "IS_ANSWERED, IS_DELETED, IS_DRAFT, IS_FLAGGED, IS_RECENT, IS_SEEN, USER_FLAGS, MEDIA_TYPE, SUB_TYPE, TEXT_LINES, "
-        + "PROPERTIES, HEADER, BLOB_ID) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        + "PROPERTIES, HEADER, BLOB_ID, BLOB_FROM_BODY) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private MessageRows() {
     }
@@ -60,8 +61,8 @@ final class MessageRows {
         Optional<Date> save = row.wasNull() ? Optional.empty() : Optional.of(new Date(saveDate));
         long lines = row.getLong("TEXT_LINES");
         Long textLines = row.wasNull() ? null : lines;
-        return new StoredMessage(blobs, new BlobId(row.getString("BLOB_ID")), full ? row.getBytes("HEADER") : null,
-            mailboxId, MessageUid.of(row.getLong("UID")), ModSeq.of(row.getLong("MODSEQ")),
+        return new StoredMessage(blobs, new BlobId(row.getString("BLOB_ID")), row.getShort("BLOB_FROM_BODY") != 0,
+            full ? row.getBytes("HEADER") : null, new DefaultMessageId(), mailboxId, MessageUid.of(row.getLong("UID")), ModSeq.of(row.getLong("MODSEQ")),
             new Date(row.getLong("INTERNAL_DATE")), save, row.getLong("SIZE"), row.getInt("BODY_START"),
             row.getString("MEDIA_TYPE"), row.getString("SUB_TYPE"), textLines,
             full ? PropertiesCodec.decode(row.getString("PROPERTIES")) : List.of(), flags);
@@ -113,6 +114,10 @@ final class MessageRows {
         if (header != null && header.length > Dialect.MAX_SHORT_BINARY) {
             header = null;
         }
+        if (message.blobFromBody() && header == null) {
+            // the body alone cannot be read back as a message without its header block
+            throw new SQLException("a message whose blob holds only the body needs its header block in the row");
+        }
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setLong(1, mailboxId);
             insert.setLong(2, message.getUid().asLong());
@@ -138,6 +143,7 @@ final class MessageRows {
                 insert.setBytes(19, header);
             }
             insert.setString(20, message.blobId().value());
+            insert.setShort(21, (short) (message.blobFromBody() ? 1 : 0));
             insert.executeUpdate();
         }
     }

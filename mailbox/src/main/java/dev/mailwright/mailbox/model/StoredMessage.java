@@ -3,6 +3,7 @@ package dev.mailwright.mailbox.model;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -33,11 +34,18 @@ import dev.mailwright.mailbox.blob.BlobStore;
  * in the {@link BlobStore}. Content is never held in memory: every {@code get...Content()} opens a fresh stream on
  * the blob, except the header block when the row carries it (then FETCH of headers and ENVELOPE never touch the
  * blob).
+ *
+ * <p>The blob holds either the whole message (as received) or, when {@link #blobFromBody()}, only its body: then the
+ * header block is the row's, and the full content is the row's header followed by the blob. Deliveries store the
+ * body alone whenever the header fits the row, so that the copies of one mail delivered to several mailboxes, which
+ * differ only in their per-recipient headers ({@code Delivered-To}), have identical blobs that the file blob store
+ * can share as hard links.
  */
 public final class StoredMessage implements MailboxMessage {
     private final BlobStore blobs;
     private final BlobId blob;
     private final byte[] header;
+    private final boolean blobFromBody;
     private final MessageId messageId;
     private final ThreadId threadId;
     private MailboxId mailboxId;
@@ -62,16 +70,29 @@ public final class StoredMessage implements MailboxMessage {
     public StoredMessage(BlobStore blobs, BlobId blob, byte[] header, MailboxId mailboxId, MessageUid uid, ModSeq modSeq,
                          Date internalDate, Optional<Date> saveDate, long size, int bodyStart, String mediaType,
                          String subType, Long textualLineCount, List<Property> properties, Flags flags) {
-        this(blobs, blob, header, new DefaultMessageId(), mailboxId, uid, modSeq, internalDate, saveDate, size, bodyStart,
-            mediaType, subType, textualLineCount, properties, flags);
+        this(blobs, blob, false, header, new DefaultMessageId(), mailboxId, uid, modSeq, internalDate, saveDate, size,
+            bodyStart, mediaType, subType, textualLineCount, properties, flags);
     }
 
     public StoredMessage(BlobStore blobs, BlobId blob, byte[] header, MessageId messageId, MailboxId mailboxId,
                          MessageUid uid, ModSeq modSeq, Date internalDate, Optional<Date> saveDate, long size,
                          int bodyStart, String mediaType, String subType, Long textualLineCount,
                          List<Property> properties, Flags flags) {
+        this(blobs, blob, false, header, messageId, mailboxId, uid, modSeq, internalDate, saveDate, size, bodyStart,
+            mediaType, subType, textualLineCount, properties, flags);
+    }
+
+    /**
+     * @param blobFromBody the blob holds the body only (from {@code bodyStart} of the message on); the header block
+     *                     is then {@code header}, which must not be null unless the row was read without it
+     */
+    public StoredMessage(BlobStore blobs, BlobId blob, boolean blobFromBody, byte[] header, MessageId messageId,
+                         MailboxId mailboxId, MessageUid uid, ModSeq modSeq, Date internalDate, Optional<Date> saveDate,
+                         long size, int bodyStart, String mediaType, String subType, Long textualLineCount,
+                         List<Property> properties, Flags flags) {
         this.blobs = blobs;
         this.blob = blob;
+        this.blobFromBody = blobFromBody;
         this.header = header;
         this.messageId = messageId;
         this.threadId = ThreadId.fromBaseMessageId(messageId);
@@ -97,6 +118,11 @@ public final class StoredMessage implements MailboxMessage {
     /** The header block if the row carries it, else null (then read from the blob). */
     public byte[] headerBytes() {
         return header;
+    }
+
+    /** The blob holds the body only; the header block is the row's. */
+    public boolean blobFromBody() {
+        return blobFromBody;
     }
 
     public int bodyStart() {
@@ -226,8 +252,8 @@ public final class StoredMessage implements MailboxMessage {
 
     @Override
     public MailboxMessage copy(Mailbox mailbox) {
-        return new StoredMessage(blobs, blob, header, messageId, mailbox.getMailboxId(), uid, modSeq, internalDate,
-            saveDate, size, bodyStart, mediaType, subType, textualLineCount, properties, createFlags());
+        return new StoredMessage(blobs, blob, blobFromBody, header, messageId, mailbox.getMailboxId(), uid, modSeq,
+            internalDate, saveDate, size, bodyStart, mediaType, subType, textualLineCount, properties, createFlags());
     }
 
     @Override
@@ -247,7 +273,7 @@ public final class StoredMessage implements MailboxMessage {
 
     @Override
     public InputStream getBodyContent() throws IOException {
-        return blobs.open(blob, bodyStart);
+        return blobs.open(blob, blobFromBody ? 0 : bodyStart);
     }
 
     @Override
@@ -285,12 +311,24 @@ public final class StoredMessage implements MailboxMessage {
         if (header != null) {
             return new ByteArrayInputStream(header);
         }
+        requireHeader();
         return ByteStreams.limit(blobs.open(blob, 0), bodyStart);
     }
 
     @Override
     public InputStream getFullContent() throws IOException {
+        if (blobFromBody) {
+            requireHeader();
+            return new SequenceInputStream(new ByteArrayInputStream(header), blobs.open(blob, 0));
+        }
         return blobs.open(blob, 0);
+    }
+
+    /** A row read for its metadata only has no header block: its content is not readable from this object. */
+    private void requireHeader() throws IOException {
+        if (blobFromBody && header == null) {
+            throw new IOException("the header of message " + uid + " was not read with its row");
+        }
     }
 
     @Override

@@ -33,6 +33,44 @@ class FileBlobStoreTest {
     }
 
     @Test
+    void identicalBytesAreOneFileUnderTwoNamesAndDeletingOneNameKeepsTheOther() throws Exception {
+        FileBlobStore store = new FileBlobStore(folder);
+        BlobId first = store.write(new ByteArrayInputStream("the same body".getBytes()));
+        BlobId second = store.write(new ByteArrayInputStream("the same body".getBytes()));
+        BlobId other = store.write(new ByteArrayInputStream("another body".getBytes()));
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(Files.isSameFile(store.path(first), store.path(second))).isTrue();
+        assertThat(Files.isSameFile(store.path(first), store.path(other))).isFalse();
+        assertThat(regularFiles()).isEqualTo(3);
+
+        store.delete(Set.of(first));
+        try (InputStream body = store.open(second, 0)) {
+            assertThat(new String(body.readAllBytes())).isEqualTo("the same body");
+        }
+    }
+
+    @Test
+    void whenTheFileToShareIsGoneTheWrittenBytesAreKept() throws Exception {
+        FileBlobStore store = new FileBlobStore(folder);
+        BlobId first = store.write(new ByteArrayInputStream("the same body".getBytes()));
+        store.delete(Set.of(first));
+
+        BlobId second = store.write(new ByteArrayInputStream("the same body".getBytes()));
+
+        try (InputStream body = store.open(second, 0)) {
+            assertThat(new String(body.readAllBytes())).isEqualTo("the same body");
+        }
+        assertThat(regularFiles()).isEqualTo(1);
+    }
+
+    private long regularFiles() throws Exception {
+        try (var files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
     void anAbandonedWriteLeavesNothing() throws Exception {
         FileBlobStore store = new FileBlobStore(folder);
         try (BlobWriter writer = store.create()) {

@@ -43,8 +43,70 @@ class MessageIngestTest {
         assertThat(properties.getSubType()).isEqualTo("plain");
         assertThat(properties.getContentTypeParameters()).containsEntry("charset", "utf-8");
         assertThat(properties.getTextualLineCount()).isEqualTo(2L);
+        // the header block is the row's: the blob holds the body only
+        assertThat(message.blobFromBody()).isTrue();
+        try (InputStream stored = blobs.open(message.blob(), 0)) {
+            assertThat(new String(stored.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo(text.substring(message.bodyStart()));
+        }
+    }
+
+    @Test
+    void aHeaderBlockTooLargeForTheRowGoesWholeIntoTheBlob() throws Exception {
+        String text = "X-Long: " + "a".repeat(40_000) + "\r\nSubject: big\r\n\r\nbody\r\n";
+        IngestedMessage message = ingest.ingest(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)));
+
+        assertThat(message.blobFromBody()).isFalse();
+        assertThat(message.header()).isNull();
+        assertThat(message.bodyStart()).isEqualTo(text.indexOf("\r\n\r\n") + 4);
         try (InputStream stored = blobs.open(message.blob(), 0)) {
             assertThat(new String(stored.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void aMessageWithoutAnEmptyLineGoesWholeIntoTheBlob() throws Exception {
+        String text = "Subject: no body\r\nFrom: a@example.com\r\n";
+        IngestedMessage message = ingest.ingest(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)));
+
+        assertThat(message.blobFromBody()).isFalse();
+        assertThat(message.size()).isEqualTo(text.length());
+        try (InputStream stored = blobs.open(message.blob(), 0)) {
+            assertThat(new String(stored.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void messagesDifferingOnlyInTheirHeadersGetOneBodyFileUnderTwoNames() throws Exception {
+        String body = "same body\r\n".repeat(500);
+        IngestedMessage first = ingest.ingest(new ByteArrayInputStream(("Delivered-To: a@example.com\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII)));
+        IngestedMessage second = ingest.ingest(new ByteArrayInputStream(("Delivered-To: bb@example.com\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII)));
+
+        assertThat(second.blob()).isNotEqualTo(first.blob());
+        assertThat(blobFiles()).isEqualTo(2);
+        try (Stream<Path> files = Files.walk(folder)) {
+            Path[] both = files.filter(Files::isRegularFile).toArray(Path[]::new);
+            assertThat(Files.isSameFile(both[0], both[1])).isTrue();
+        }
+        try (InputStream stored = blobs.open(second.blob(), 0)) {
+            assertThat(new String(stored.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo(body);
+        }
+    }
+
+    @Test
+    void aBodyReadByteByByteIsSplitTheSameWay() throws Exception {
+        String text = "Subject: slow\r\n\r\nbody\r\n";
+        InputStream oneByteAtATime = new java.io.FilterInputStream(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII))) {
+            @Override
+            public int read(byte[] bytes, int offset, int length) throws IOException {
+                return super.read(bytes, offset, Math.min(1, length));
+            }
+        };
+        IngestedMessage message = ingest.ingest(oneByteAtATime);
+
+        assertThat(message.blobFromBody()).isTrue();
+        assertThat(new String(message.header(), StandardCharsets.US_ASCII)).isEqualTo("Subject: slow\r\n\r\n");
+        try (InputStream stored = blobs.open(message.blob(), 0)) {
+            assertThat(new String(stored.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("body\r\n");
         }
     }
 
