@@ -25,7 +25,6 @@ import org.apache.james.modules.server.WebAdminServerModule;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 
-import dev.mailwright.server.modules.ActiveMqQueueModule;
 import dev.mailwright.server.modules.ContentFiltersModule;
 import dev.mailwright.server.modules.DkimModule;
 import dev.mailwright.server.modules.JpaDataModule;
@@ -34,6 +33,7 @@ import dev.mailwright.server.modules.MailboxStoreModule;
 import dev.mailwright.server.modules.MetricsModule;
 import dev.mailwright.server.modules.ReadCacheModule;
 import dev.mailwright.server.modules.StateStoreModule;
+import dev.mailwright.server.queue.FileQueueModule;
 
 /** The Guice composition of a Mailwright server. */
 public final class MailwrightModules {
@@ -49,7 +49,7 @@ public final class MailwrightModules {
         new MailboxModule(),
         new DefaultEventModule(),
         new MemoryDeadLetterModule(),
-        new ActiveMqQueueModule(),
+        new FileQueueModule(),
         new RawPostDequeueDecoratorModule(),
         new NaiveDelegationStoreModule(),
         new StateStoreModule());

@@ -43,8 +43,7 @@ import dev.mailwright.it.support.TestServer;
 /**
  * Mail leaving the server through our outbound delivery, against real SMTP/LMTP servers on loopback found through
  * DNS answers: MX order and fallback, IPv6, per-recipient replies, a retry through the queue, DSNs, TLS policy and
- * traces. One server for the whole class; retries every second (James's ActiveMQ queue picks delayed mail up to 10 s
- * late), mails give up after 30 s. The retry, delay-notice and expiry decisions themselves are unit-tested
+ * traces. One server for the whole class; retries every second, mails give up after 30 s. The retry, delay-notice and expiry decisions themselves are unit-tested
  * (RetryPolicyTest, DeliveryAttemptTest in mailets/).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

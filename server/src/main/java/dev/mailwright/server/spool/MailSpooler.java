@@ -275,9 +275,8 @@ public class MailSpooler extends JamesMailSpooler {
                     done(item, CompletionStatus.REJECT);
                     return;
                 }
-                // Kept in hand: when the failure that stopped the processing also stops the queue (a full disk), a
-                // rollback fails too and the broker leaves the mail with a closed session until a restart
-                // (DiskFullIT); once the queue can be written again, the mail is queued again as usual.
+                // Kept in hand while the queue cannot be written (a full disk): the mail is still in the spool
+                // (never acknowledged), and is queued again as usual as soon as there is room (DiskFullIT).
                 LOGGER.error("Mail {} could not be queued again nor kept ({}); trying again in {}", mail.getName(),
                     cannotHandle.toString(), wait);
                 if (!pauseUnlessStopping(wait)) {

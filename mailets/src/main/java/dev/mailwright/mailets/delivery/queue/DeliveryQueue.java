@@ -19,9 +19,10 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The queue part of the outbound delivery (Postfix's queue manager): the persistent queue (James's, ActiveMQ in
- * Mailwright, which keeps delays across restarts), the loop that takes mail from it onto a bounded pool of delivery
- * threads, putting a mail back with the delay its {@link Handler} asks for, and a graceful stop.
+ * The queue part of the outbound delivery (Postfix's queue manager): the persistent queue (James's queue API; in
+ * Mailwright the server's file queue, which keeps delays across restarts), the loop that takes mail from it onto a
+ * bounded pool of delivery threads, putting a mail back with the delay its {@link Handler} asks for, and a graceful
+ * stop.
  */
 public final class DeliveryQueue {
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryQueue.class);
@@ -133,8 +134,8 @@ public final class DeliveryQueue {
     }
 
     /**
-     * A mail dequeued while stopping is left unacknowledged (its queue transaction is rolled back when the queue
-     * closes, so the mail stays queued); holding the worker keeps the loop from taking more mail in the meantime.
+     * A mail dequeued while stopping is left unacknowledged (it stays in the persistent queue and is taken again
+     * at the next start); holding the worker keeps the loop from taking more mail in the meantime.
      */
     private void holdUntilStopped() {
         try {

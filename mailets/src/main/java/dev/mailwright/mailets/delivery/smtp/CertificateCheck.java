@@ -14,7 +14,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * {@code enforced} (opportunistic TLS) a failed check is recorded but the handshake goes on: encryption without
  * authentication still beats plain text.
  */
-public final class CertificateCheck extends X509ExtendedTrustManager {
+public final class CertificateCheck extends ServerCertificateCheck {
     private final X509ExtendedTrustManager trusted;
     private final boolean enforced;
     private volatile String failure;
@@ -63,21 +63,6 @@ public final class CertificateCheck extends X509ExtendedTrustManager {
                 throw e;
             }
         }
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("not a server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("not a server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("not a server");
     }
 
     @Override

@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 import javax.security.auth.x500.X500Principal;
 
@@ -33,7 +32,7 @@ import javax.security.auth.x500.X500Principal;
  * </ul>
  * A certificate that matches no record fails the handshake; the verdict is kept for the delivery trace.
  */
-final class DaneCheck extends X509ExtendedTrustManager {
+final class DaneCheck extends ServerCertificateCheck {
     private final List<Tlsa> records;
     private final List<String> referenceNames;
     private volatile String verdict = "not checked";
@@ -160,21 +159,6 @@ final class DaneCheck extends X509ExtendedTrustManager {
     private CertificateException fail(String why) {
         verdict = why;
         return new CertificateException(why);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("not a server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("not a server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("not a server");
     }
 
     @Override

@@ -1,10 +1,8 @@
-package dev.mailwright.server.modules;
+package dev.mailwright.server.queue;
 
 import java.io.File;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.annotation.PreDestroy;
-import javax.inject.Inject;
 import javax.jms.ConnectionFactory;
 
 import org.apache.activemq.ActiveMQConnectionFactory;
@@ -22,25 +20,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded ActiveMQ broker that holds the mail queues (the spool and the outgoing queues) in KahaDB under
- * {@code <data>/queue}.
+ * The embedded ActiveMQ broker of Mailwright 0.1.0, whose KahaDB store under {@code <data>/queue/kahadb} (message
+ * bodies in {@code blobs/}) held the mail queues. Only {@link KahaDbMigration} starts it now, once, to move what such
+ * a store holds into the file queues; configured exactly as 0.1.0 ran it, so that it reads that store as written.
  *
- * <p>Unlike James's own embedded broker it opens no TCP listener: the server talks to it in-process over
- * {@code vm://}, so no local user can connect to the queues. Every enqueue is synced to disk by the KahaDB journal
- * before the SMTP server answers 250; message bodies go to blob files next to the journal.
+ * <p>It opens no TCP listener: it is reached in-process over {@code vm://}.
  */
-public class QueueBroker {
-    private static final Logger LOGGER = LoggerFactory.getLogger(QueueBroker.class);
+final class KahaDbBroker implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(KahaDbBroker.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final BrokerService broker;
     private final ActiveMQConnectionFactory connectionFactory;
 
-    @Inject
-    QueueBroker(FileSystem fileSystem) throws Exception {
-        File queueDirectory = fileSystem.getFile("file://var/queue");
+    KahaDbBroker(FileSystem fileSystem) throws Exception {
+        File queueDirectory = fileSystem.getFile(FileMailQueues.QUEUE_FOLDER);
         // vm:// brokers are registered per JVM by name: a unique name lets tests run two servers in one JVM
-        String name = "mailwright-" + INSTANCES.incrementAndGet();
+        String name = "mailwright-kahadb-" + INSTANCES.incrementAndGet();
 
         KahaDBPersistenceAdapter kahaDB = new KahaDBPersistenceAdapter();
         kahaDB.setDirectory(new File(queueDirectory, "kahadb"));
@@ -71,7 +67,7 @@ public class QueueBroker {
         broker.setIoExceptionHandler(ioErrors);
         broker.start();
         broker.waitUntilStarted();
-        LOGGER.info("Mail queue broker started, store {}", queueDirectory);
+        LOGGER.info("ActiveMQ broker of the former queue store started on {}", queueDirectory);
 
         FileSystemBlobTransferPolicy blobs = new FileSystemBlobTransferPolicy();
         blobs.setFileSystem(fileSystem);
@@ -93,14 +89,24 @@ public class QueueBroker {
         connectionFactory.setRedeliveryPolicy(redelivery);
     }
 
-    public ConnectionFactory connectionFactory() {
+    ConnectionFactory connectionFactory() {
         return connectionFactory;
     }
 
-    @PreDestroy
-    public void stop() throws Exception {
+    /** The queues of the store (James names each JMS queue after its mail queue). */
+    java.util.List<String> queueNames() throws Exception {
+        return broker.getBroker().getDurableDestinations().stream()
+            .filter(destination -> destination.isQueue())
+            .map(destination -> destination.getPhysicalName())
+            .filter(name -> !name.startsWith("ActiveMQ."))
+            .sorted()
+            .toList();
+    }
+
+    @Override
+    public void close() throws Exception {
         broker.stop();
         broker.waitUntilStopped();
-        LOGGER.info("Mail queue broker stopped");
+        LOGGER.info("ActiveMQ broker of the former queue store stopped");
     }
 }
