@@ -338,7 +338,10 @@ class Mailwright:
         if fresh and self.database == "postgres":
             self.fresh_postgres_database()
         self.write_conf(trusted_loopback)
-        env = dict(os.environ, MAILWRIGHT_JAVA_OPTS=self.java_opts)
+        env = dict(os.environ)
+        env.pop("MAILWRIGHT_JAVA_OPTS", None)
+        if self.java_opts:
+            env["MAILWRIGHT_JAVA_OPTS"] = self.java_opts
         self.logfile = open(self.dir / "server.log", "ab")
         self.process = subprocess.Popen(
             [str(self.dist / "bin" / "mailwright-server"), "--home", str(self.dist), "--conf", str(self.dir / "conf"),
@@ -1056,7 +1059,9 @@ def main():
                         help="inbound: comma list of connection counts (default 1,20,100; --quick: 20)")
     parser.add_argument("--work", default="/tmp/mailwright-bench", help="scratch folder (deleted first)")
     parser.add_argument("--out", default=None, help="JSON lines output (default bench/results/<time>.jsonl)")
-    parser.add_argument("--java-opts", default="-Xmx1g -XX:+ExitOnOutOfMemoryError", help="MAILWRIGHT_JAVA_OPTS")
+    parser.add_argument("--java-opts", default=None,
+                        help="MAILWRIGHT_JAVA_OPTS for Mailwright (replaces the start script's default JVM options; "
+                             "default: unset, i.e. the shipped defaults of bin/mailwright-server)")
     parser.add_argument("--database", choices=["derby", "postgres"], default="derby",
                         help="Mailwright's database: embedded Derby (default) or a fresh database on the local "
                              f"PostgreSQL (127.0.0.1:{PG_PORT}, created as the postgres system user)")

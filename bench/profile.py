@@ -42,7 +42,7 @@ def main():
     work.mkdir(parents=True)
     dns = bench.Dns(work)
     dns.start()
-    mw = bench.Mailwright(work, dist, "-Xmx1g", [])
+    mw = bench.Mailwright(work, dist, None, [])
     try:
         mw.start()
         # the warm-up always goes to ONE_USER; the fan-out runs to the 100 users

@@ -52,7 +52,7 @@ def main():
     work.mkdir(parents=True)
     dns = bench.Dns(work)
     dns.start()
-    mw = bench.Mailwright(work, dist, "-Xmx1g", [])
+    mw = bench.Mailwright(work, dist, None, [])
     try:
         mw.start()
         mw.provision([bench.ONE_USER])
