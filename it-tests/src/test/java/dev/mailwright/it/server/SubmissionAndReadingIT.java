@@ -146,7 +146,8 @@ class SubmissionAndReadingIT {
     @Test
     void healthAndPrometheusMetricsAreServedOnWebAdmin() {
         assertThat(server.admin().healthcheck().path("status").asText()).isEqualTo("healthy");
-        assertThat(server.admin().metrics()).contains("# TYPE").contains("jvm_");
+        assertThat(server.admin().metrics()).contains("# TYPE").contains("jvm_")
+            .contains("mailQueueSize:spool").contains("enqueuedMail:spool");
     }
 
     @Test

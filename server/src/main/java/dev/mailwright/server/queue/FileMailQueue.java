@@ -33,6 +33,9 @@ import java.util.regex.Pattern;
 
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.api.TimeMetric;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.mailet.Mail;
@@ -97,6 +100,7 @@ public final class FileMailQueue implements ManageableMailQueue {
     private final Path folder;
     private final MailQueueItemDecoratorFactory decorators;
     private final Clock clock;
+    private final QueueMetrics metrics;
     private final Object lock = new Object();
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final ArrayDeque<Entry> ready = new ArrayDeque<>();
@@ -108,13 +112,15 @@ public final class FileMailQueue implements ManageableMailQueue {
     private int nextConsumer;
     private boolean closed;
 
-    FileMailQueue(MailQueueName name, Path folder, MailQueueItemDecoratorFactory decorators, Clock clock) throws IOException {
+    FileMailQueue(MailQueueName name, Path folder, MailQueueItemDecoratorFactory decorators, Clock clock,
+                  MetricFactory metricFactory, GaugeRegistry gauges) throws IOException {
         this.name = name;
         this.folder = folder;
         this.decorators = decorators;
         this.clock = clock;
         Files.createDirectories(folder);
         recover();
+        this.metrics = new QueueMetrics(name, metricFactory, gauges, this::getSize);
         dispatcher = new Thread(this::dispatch, "queue-" + name.asString());
         dispatcher.setDaemon(true);
         dispatcher.start();
@@ -154,6 +160,16 @@ public final class FileMailQueue implements ManageableMailQueue {
 
     @Override
     public void enQueue(Mail mail, Duration delay) throws MailQueueException {
+        TimeMetric timer = metrics.enqueueTimer();
+        try {
+            write(mail, delay);
+        } finally {
+            timer.stopAndPublish();
+        }
+        metrics.enqueued();
+    }
+
+    private void write(Mail mail, Duration delay) throws MailQueueException {
         long now = clock.millis();
         long due = delay == null || delay.isNegative() ? now : now + delay.toMillis();
         String id = String.format("%016d-%s-%06d-%016d", now, RUN, COUNTER.incrementAndGet(), due);
@@ -328,6 +344,7 @@ public final class FileMailQueue implements ManageableMailQueue {
         synchronized (lock) {
             handed.put(item, entry);
         }
+        metrics.dequeued();
         consumer.sink.next(item);
     }
 

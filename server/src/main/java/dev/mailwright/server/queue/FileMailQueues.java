@@ -14,6 +14,7 @@ import javax.annotation.PreDestroy;
 import javax.inject.Inject;
 
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
@@ -36,22 +37,28 @@ public class FileMailQueues implements MailQueueFactory<ManageableMailQueue> {
     private final Path root;
     private final MailQueueItemDecoratorFactory decorators;
     private final Clock clock;
+    private final MetricFactory metrics;
+    private final GaugeRegistry gauges;
     private final Map<MailQueueName, FileMailQueue> queues = new ConcurrentHashMap<>();
 
     /** Created by Guice (not by a provider method), so that its {@code @PreDestroy} runs at stop. */
     @Inject
-    FileMailQueues(FileSystem fileSystem, MailQueueItemDecoratorFactory decorators, MetricFactory metrics) throws Exception {
-        this(fileSystem.getFile(QUEUE_FOLDER).toPath(), decorators, Clock.systemUTC());
+    FileMailQueues(FileSystem fileSystem, MailQueueItemDecoratorFactory decorators, MetricFactory metrics,
+                   GaugeRegistry gauges) throws Exception {
+        this(fileSystem.getFile(QUEUE_FOLDER).toPath(), decorators, metrics, gauges, Clock.systemUTC());
         KahaDbMigration.migrateIfNeeded(fileSystem, this, metrics, clock);
     }
 
-    public FileMailQueues(Path root, MailQueueItemDecoratorFactory decorators) {
-        this(root, decorators, Clock.systemUTC());
+    public FileMailQueues(Path root, MailQueueItemDecoratorFactory decorators, MetricFactory metrics, GaugeRegistry gauges) {
+        this(root, decorators, metrics, gauges, Clock.systemUTC());
     }
 
-    FileMailQueues(Path root, MailQueueItemDecoratorFactory decorators, Clock clock) {
+    FileMailQueues(Path root, MailQueueItemDecoratorFactory decorators, MetricFactory metrics, GaugeRegistry gauges,
+                   Clock clock) {
         this.root = root;
         this.decorators = decorators;
+        this.metrics = metrics;
+        this.gauges = gauges;
         this.clock = clock;
     }
 
@@ -76,7 +83,7 @@ public class FileMailQueues implements MailQueueFactory<ManageableMailQueue> {
                 + "not one of " + RESERVED + "): " + folder);
         }
         try {
-            return new FileMailQueue(name, root.resolve(folder), decorators, clock);
+            return new FileMailQueue(name, root.resolve(folder), decorators, clock, metrics, gauges);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open mail queue " + folder + " in " + root, e);
         }

@@ -6,6 +6,8 @@ import org.apache.james.queue.api.DelayedMailQueueContract;
 import org.apache.james.queue.api.DelayedManageableMailQueueContract;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueContract;
+import org.apache.james.queue.api.MailQueueMetricContract;
+import org.apache.james.queue.api.MailQueueMetricExtension;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.james.queue.api.ManageableMailQueueContract;
@@ -15,12 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * James 3.8.1's own mail queue contracts, run against {@link FileMailQueue}. Not run: the priority contracts (the
- * queue has no priorities: mail is taken in order) and the metric contract (the queue publishes no James queue
- * metrics); see {@code server/README.md}.
+ * James 3.8.1's own mail queue contracts, run against {@link FileMailQueue}, its metrics included. Not run: the
+ * priority contracts (the queue has no priorities: mail is taken in order); see {@code server/README.md}.
  */
 class FileMailQueueContractTest implements MailQueueContract, ManageableMailQueueContract, DelayedMailQueueContract,
-    DelayedManageableMailQueueContract {
+    DelayedManageableMailQueueContract, MailQueueMetricContract {
 
     @TempDir
     Path folder;
@@ -28,8 +29,9 @@ class FileMailQueueContractTest implements MailQueueContract, ManageableMailQueu
     ManageableMailQueue queue;
 
     @BeforeEach
-    void open() {
-        queues = new FileMailQueues(folder, new RawMailQueueItemDecoratorFactory());
+    void open(MailQueueMetricExtension.MailQueueMetricTestSystem metrics) {
+        queues = new FileMailQueues(folder, new RawMailQueueItemDecoratorFactory(), metrics.getMetricFactory(),
+            metrics.getSpyGaugeRegistry());
         queue = queues.createQueue(MailQueueName.of("spool"));
     }
 

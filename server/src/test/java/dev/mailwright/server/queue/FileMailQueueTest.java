@@ -29,6 +29,8 @@ import org.apache.james.queue.api.MailQueue.MailQueueItem;
 import org.apache.james.queue.api.MailQueue.MailQueueItem.CompletionStatus;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.metrics.api.NoopGaugeRegistry;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
@@ -58,7 +60,7 @@ class FileMailQueueTest {
     }
 
     private ManageableMailQueue open() {
-        FileMailQueues queues = new FileMailQueues(root, new RawMailQueueItemDecoratorFactory());
+        FileMailQueues queues = new FileMailQueues(root, new RawMailQueueItemDecoratorFactory(), new RecordingMetricFactory(), new NoopGaugeRegistry());
         opened.add(queues);
         return queues.createQueue(SPOOL);
     }
@@ -360,7 +362,7 @@ class FileMailQueueTest {
 
     @Test
     void aQueueNameThatIsNotAPlainFolderNameIsRefused() {
-        FileMailQueues queues = new FileMailQueues(root, new RawMailQueueItemDecoratorFactory());
+        FileMailQueues queues = new FileMailQueues(root, new RawMailQueueItemDecoratorFactory(), new RecordingMetricFactory(), new NoopGaugeRegistry());
         opened.add(queues);
         assertThatThrownBy(() -> queues.createQueue(MailQueueName.of("../etc"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> queues.createQueue(MailQueueName.of("kahadb"))).isInstanceOf(IllegalArgumentException.class);

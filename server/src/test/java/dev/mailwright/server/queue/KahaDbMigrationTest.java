@@ -22,6 +22,8 @@ import org.apache.james.queue.activemq.ActiveMQCacheableMailQueue;
 import org.apache.james.queue.api.MailQueue.MailQueueItem;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.metrics.api.NoopGaugeRegistry;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
 import org.apache.james.core.builder.MimeMessageBuilder;
 import org.apache.james.server.core.MailImpl;
@@ -79,7 +81,7 @@ class KahaDbMigrationTest {
         }
 
         Path root = data.resolve("var/queue");
-        FileMailQueues queues = new FileMailQueues(root, new RawMailQueueItemDecoratorFactory());
+        FileMailQueues queues = new FileMailQueues(root, new RawMailQueueItemDecoratorFactory(), new RecordingMetricFactory(), new NoopGaugeRegistry());
         try {
             Map<String, Integer> moved = KahaDbMigration.migrateIfNeeded(fileSystem(), queues,
                 mock(MetricFactory.class, RETURNS_DEEP_STUBS), Clock.systemUTC());
@@ -115,7 +117,7 @@ class KahaDbMigrationTest {
 
     @Test
     void aDataFolderWithoutFormerStoreIsLeftAlone() throws Exception {
-        FileMailQueues queues = new FileMailQueues(data.resolve("var/queue"), new RawMailQueueItemDecoratorFactory());
+        FileMailQueues queues = new FileMailQueues(data.resolve("var/queue"), new RawMailQueueItemDecoratorFactory(), new RecordingMetricFactory(), new NoopGaugeRegistry());
         assertThat(KahaDbMigration.migrateIfNeeded(fileSystem(), queues, mock(MetricFactory.class), Clock.systemUTC())).isEmpty();
         queues.close();
     }
