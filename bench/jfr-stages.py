@@ -13,7 +13,10 @@ import sys
 
 MARKERS = [
     ("SMTP (netty + protocols)", ["io.netty.", "org.apache.james.protocols."]),
-    ("  our SMTP hooks", ["dev.mailwright.smtp."]),
+    # BareCarriageReturnHook.onLine wraps the rest of the DATA line chain (the end of DATA included): not a hook's own
+    ("  our SMTP hooks", [lambda frame: frame.startswith("dev.mailwright.smtp.")
+                          and not frame.startswith("dev.mailwright.smtp.mime.BareCarriageReturnHook.onLine(")]),
+    ("  enqueue into the spool (FileMailQueue, fsyncs included)", ["dev.mailwright.server.queue.FileMailQueue.enQueue("]),
     ("ActiveMQ (broker, JMS)", ["org.apache.activemq."]),
     ("spooler MailSpooler", ["dev.mailwright.server.spool.MailSpooler"]),
     ("mailet container", ["org.apache.james.mailetcontainer."]),
@@ -70,7 +73,7 @@ def main():
         fr = frames(e)
         text = "\n".join(fr)
         for name, needles in MARKERS:
-            if any(n in text for n in needles):
+            if any(any(n(f) for f in fr) if callable(n) else n in text for n in needles):
                 counts[name] += 1
         t = e["values"].get("sampledThread") or {}
         tname = t.get("javaName") or t.get("osName") or "?"
