@@ -76,11 +76,7 @@ public final class FileBlobStore implements BlobStore {
     public BlobWriter create() throws IOException {
         BlobId id = BlobId.random();
         Path file = path(id);
-        Path folder = file.getParent();
-        if (!Files.isDirectory(folder)) {
-            Files.createDirectories(folder);
-            fsync(root);
-        }
+        ensureFolder(file);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return new FileWriter(id, file, channel);
     }
@@ -102,14 +98,12 @@ public final class FileBlobStore implements BlobStore {
         BlobId id = BlobId.random();
         Path target = path(id);
         try {
-            Path folder = target.getParent();
-            if (!Files.isDirectory(folder)) {
-                Files.createDirectories(folder);
-                fsync(root);
-            }
-            Files.createLink(target, path(existing));
-        } catch (UnsupportedOperationException | IOException e) {
-            LOGGER.debug("Cannot link blob {} to {}: {}", id, existing, e.toString());
+            ensureFolder(target);
+        } catch (IOException e) {
+            LOGGER.debug("Cannot create the folder of {}: {}", target, e.toString());
+            return null;
+        }
+        if (!tryLink(target, path(existing))) {
             return null;
         }
         try {
@@ -234,24 +228,44 @@ public final class FileBlobStore implements BlobStore {
         };
     }
 
+    /** Creates the folder of a new blob file when missing, and makes that folder's name durable. */
+    private void ensureFolder(Path file) throws IOException {
+        Path folder = file.getParent();
+        if (!Files.isDirectory(folder)) {
+            Files.createDirectories(folder);
+            fsync(root);
+        }
+    }
+
+    /**
+     * A hard link {@code target} to {@code source}; false when there is none (the source is gone, too many links,
+     * or a file system without hard links: {@code createLink} then throws {@link UnsupportedOperationException}).
+     */
+    private static boolean tryLink(Path target, Path source) {
+        try {
+            Files.createLink(target, source);
+            return true;
+        } catch (UnsupportedOperationException | IOException e) {
+            LOGGER.debug("Cannot link {} to {}: {}", target, source, e.toString());
+            return false;
+        }
+    }
+
     @Override
     public BlobId copy(BlobId id) throws IOException {
         BlobId copy = BlobId.random();
         Path target = path(copy);
-        Files.createDirectories(target.getParent());
-        try {
-            Files.createLink(target, path(id));
-            // a link shares the original's times: mark it as new so that a sweep running meanwhile leaves it alone
-            Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
-        } catch (UnsupportedOperationException | IOException e) {
+        ensureFolder(target);
+        if (!tryLink(target, path(id))) {
             // no hard links on this file system: a real copy
             Files.deleteIfExists(target);
             Files.copy(path(id), target, StandardCopyOption.COPY_ATTRIBUTES);
             try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE)) {
                 channel.force(false);
             }
-            Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
         }
+        // a link shares the original's times: mark it as new so that a sweep running meanwhile leaves it alone
+        Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
         fsync(target.getParent());
         return copy;
     }
