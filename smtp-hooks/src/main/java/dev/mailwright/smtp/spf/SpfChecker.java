@@ -18,7 +18,7 @@ import dev.mailwright.common.dns.DnsLookup;
 /**
  * Evaluates SPF (RFC 7208: mechanisms, include, redirect, macros, the limit of 10 DNS-querying terms) with jSPF.
  * jSPF's default asynchronous executor returns before its lookups complete (JAMES-3920), so the synchronous one is
- * wired here, on our DNS.
+ * wired here, on our DNS, with parsed records remembered ({@link SpfRecordCache}).
  */
 public final class SpfChecker {
     private final SpfDnsService dns;
@@ -32,7 +32,7 @@ public final class SpfChecker {
         wiring.put(DNSServiceEnabled.class, dns);
         MacroExpand macroExpand = new MacroExpand(dns);
         wiring.put(MacroExpandEnabled.class, macroExpand);
-        RFC4408SPF1Parser parser = new RFC4408SPF1Parser(new DefaultTermsFactory(wiring));
+        SpfRecordCache parser = new SpfRecordCache(new RFC4408SPF1Parser(new DefaultTermsFactory(wiring)));
         this.spf = new SPF(dns, parser, macroExpand, new SynchronousSPFExecutor(dns));
         wiring.put(SPFCheckEnabled.class, spf);
         // no made-up explanation (jSPF's default points at a defunct web site): only the domain's own exp=

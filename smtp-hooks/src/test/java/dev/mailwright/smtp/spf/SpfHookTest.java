@@ -114,6 +114,23 @@ class SpfHookTest {
     }
 
     @Test
+    void recordsParsedOnceGiveTheSameResultsEveryTime() throws Exception {
+        // the parsed records are remembered (SpfRecordCache); jSPF's policies must not pile up on them
+        for (int i = 0; i < 3; i++) {
+            mailFrom("a@included.test");
+            assertThat(SpfOutcome.of(session).orElseThrow().result()).isEqualTo(SpfResult.PASS);
+            mailFrom("a@neutral.test");
+            assertThat(SpfOutcome.of(session).orElseThrow().result()).isEqualTo(SpfResult.NEUTRAL);
+            assertThat(mailFrom("a@explained.test").getSmtpDescription())
+                .endsWith("designate 192.0.2.10 as permitted sender (Mail from explained.test only leaves through our own servers)");
+            assertThat(mailFrom("a@forbidden.test").getSmtpRetCode()).isEqualTo("550");
+        }
+        session = new FakeSession("198.51.100.1").helo("mx.client.test");
+        assertThat(mailFrom("a@forbidden.test")).isEqualTo(HookResult.DECLINED);
+        assertThat(mailFrom("a@allowed.test").getSmtpRetCode()).isEqualTo("550");
+    }
+
+    @Test
     void moreThanTenLookupsIsAPermanentError() throws Exception {
         StringBuilder record = new StringBuilder("v=spf1");
         for (int i = 0; i < 11; i++) {
