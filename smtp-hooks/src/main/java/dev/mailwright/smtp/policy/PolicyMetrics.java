@@ -15,7 +15,10 @@ import org.apache.james.metrics.api.MetricFactory;
 final class PolicyMetrics {
     private final MetricFactory metricFactory;
     private final String prefix;
-    private final Map<String, Metric> metrics = new ConcurrentHashMap<>();
+    /** Per verdict kind, per raw result token: built once, not from strings and a regular expression per decision. */
+    private final Map<Verdict.Kind, Metric> decisions = new ConcurrentHashMap<>();
+    private final Map<String, Metric> results = new ConcurrentHashMap<>();
+    private volatile Metric notEnforced;
 
     PolicyMetrics(MetricFactory metricFactory, String policy) {
         this.metricFactory = metricFactory;
@@ -23,16 +26,22 @@ final class PolicyMetrics {
     }
 
     void count(Decision decision, boolean enforced) {
-        increment(decision.verdict().kind().label());
+        decisions.computeIfAbsent(decision.verdict().kind(), kind -> generate(kind.label())).increment();
         if (!enforced) {
-            increment("not_enforced");
+            Metric metric = notEnforced;
+            if (metric == null) {
+                metric = generate("not_enforced");
+                notEnforced = metric;
+            }
+            metric.increment();
         }
         if (decision.result() != null) {
-            increment("result_" + decision.result().replaceAll("[^A-Za-z0-9]", "_"));
+            results.computeIfAbsent(decision.result(), result -> generate("result_" + result.replaceAll("[^A-Za-z0-9]", "_")))
+                .increment();
         }
     }
 
-    private void increment(String suffix) {
-        metrics.computeIfAbsent(prefix + suffix, metricFactory::generate).increment();
+    private Metric generate(String suffix) {
+        return metricFactory.generate(prefix + suffix);
     }
 }

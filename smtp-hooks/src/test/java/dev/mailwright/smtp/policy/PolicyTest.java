@@ -76,6 +76,22 @@ class PolicyTest {
     }
 
     @Test
+    void everyDecisionIsCountedUnderItsVerdictAndResult() throws Exception {
+        Policy report = policy("<mode>report</mode>");
+        for (int i = 0; i < 3; i++) {
+            report.apply(session, Decision.of(DEFER).result("over-limit"));
+        }
+        report.apply(session, Decision.of(Verdict.accept()).result("over limit"));
+        report.apply(session, Decision.of(Verdict.accept()));
+
+        assertThat(metrics.countForPrefixName("mailwright_policy_greylist_tempfail")).containsValue(3);
+        assertThat(metrics.countForPrefixName("mailwright_policy_greylist_not_enforced")).containsValue(3);
+        assertThat(metrics.countForPrefixName("mailwright_policy_greylist_accept")).containsValue(2);
+        // result tokens are made metric-name safe; tokens that read the same share their counter
+        assertThat(metrics.countForPrefixName("mailwright_policy_greylist_result_over_limit")).containsValue(4);
+    }
+
+    @Test
     void plainAcceptancesAreDebugLines() throws Exception {
         policy("").apply(session, Decision.of(Verdict.accept()).result("known"));
         assertThat(lines.list).isEmpty();
