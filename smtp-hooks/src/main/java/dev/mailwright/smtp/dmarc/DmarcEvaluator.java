@@ -2,7 +2,11 @@ package dev.mailwright.smtp.dmarc;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 
 import dev.mailwright.common.dns.DnsAnswer;
 import dev.mailwright.common.dns.DnsLookup;
@@ -18,8 +22,17 @@ import dev.mailwright.smtp.spf.SpfResult;
  * and on failure pick the disposition, sampled by {@code pct}.
  */
 public final class DmarcEvaluator {
+    static final int MAX_ANSWERS = 1_000;
+
     private final DnsLookup dns;
     private final DoubleSupplier random;
+    /**
+     * What each DNS answer said, by the answer's identity: our DNS cache hands out the same answer object until its
+     * TTL ends, so the record is read (TXT strings joined, matched, parsed) once per answer rather than per message,
+     * and a new answer is read anew. Weak keys: an answer the DNS cache dropped is forgotten here too.
+     */
+    private final Cache<DnsAnswer, Lookup> answers = CacheBuilder.newBuilder().weakKeys().maximumSize(MAX_ANSWERS).build();
+    private final AtomicLong answersRead = new AtomicLong();
 
     /** {@code random} yields values in [0, 1) for {@code pct} sampling. */
     public DmarcEvaluator(DnsLookup dns, DoubleSupplier random) {
@@ -91,6 +104,26 @@ public final class DmarcEvaluator {
         if (answer.isTemporaryFailure()) {
             return new Failed(answer.problem());
         }
+        Lookup known = answers.getIfPresent(answer);
+        if (known == null) {
+            known = read(answer);
+            answersRead.incrementAndGet();
+            answers.put(answer, known);
+        }
+        return known;
+    }
+
+    /** How many DNS answers were read so far (each once while it is remembered). */
+    long answersRead() {
+        return answersRead.get();
+    }
+
+    long answersKnown() {
+        answers.cleanUp();
+        return answers.size();
+    }
+
+    private static Lookup read(DnsAnswer answer) {
         List<String> records = answer.texts().stream().filter(DmarcRecord::isDmarc).toList();
         // RFC 7489 6.6.3: several records are as good as none
         return records.size() == 1 ? new Found(DmarcRecord.parse(records.get(0))) : new Absent();
