@@ -76,9 +76,9 @@ public class JdbcMessageMapper implements MessageMapper {
         return database.query("read messages", connection -> {
             try (PreparedStatement statement = MessageRows.select(connection,
                 full ? MessageRows.ALL_COLUMNS : MessageRows.METADATA_COLUMNS, id(mailbox), set, "")) {
-                if (limit > 0) {
-                    statement.setMaxRows(limit);
-                }
+                // always set: the pool keeps prepared statements, and a limit set by the previous user of this
+                // statement would otherwise still apply (0 = no limit)
+                statement.setMaxRows(Math.max(limit, 0));
                 List<MailboxMessage> messages = new ArrayList<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {

@@ -3,6 +3,7 @@ package dev.mailwright.mailbox.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import javax.mail.Flags;
@@ -11,12 +12,17 @@ import org.apache.james.mailbox.FlagsBuilder;
 import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.UpdatedFlags;
 import org.apache.james.mailbox.store.FlagsUpdateCalculator;
+import org.apache.james.mailbox.store.mail.MessageMapper.FetchType;
+import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 import org.apache.james.mailbox.store.mail.model.MapperProvider;
 import org.apache.james.mailbox.store.mail.model.MessageMapperTest;
 import org.apache.james.utils.UpdatableTickingClock;
 import org.junit.jupiter.api.Test;
+
+import com.google.common.collect.ImmutableList;
 
 import dev.mailwright.mailbox.support.ExcludedTests;
 import dev.mailwright.mailbox.support.JdbcMapperProvider;
@@ -121,5 +127,21 @@ abstract class JdbcMessageMapperContract extends MessageMapperTest {
                 .oldFlags(new Flags())
                 .newFlags(new Flags())
                 .build());
+    }
+
+    /** The store's pool keeps prepared statements: the row limit of one read must not stay on the statement. */
+    @Test
+    void aLimitedReadDoesNotLimitTheNextReadOfTheSameMessages() throws MailboxException {
+        saveMessages();
+        List<MailboxMessage> all = ImmutableList.copyOf(
+            messageMapper.findInMailbox(benwaInboxMailbox, MessageRange.all(), FetchType.METADATA, -1));
+        assertThat(all).hasSizeGreaterThan(1);
+
+        for (int round = 0; round < 3; round++) {
+            assertThat(ImmutableList.copyOf(messageMapper.findInMailbox(benwaInboxMailbox, MessageRange.all(), FetchType.METADATA, 1)))
+                .hasSize(1);
+            assertThat(ImmutableList.copyOf(messageMapper.findInMailbox(benwaInboxMailbox, MessageRange.all(), FetchType.METADATA, -1)))
+                .hasSameSizeAs(all);
+        }
     }
 }

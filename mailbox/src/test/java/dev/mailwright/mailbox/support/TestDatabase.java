@@ -44,6 +44,8 @@ public final class TestDatabase {
                 pool.setDriverClassName("org.apache.derby.jdbc.EmbeddedDriver");
                 pool.setUrl("jdbc:derby:" + folder.resolve("db") + ";create=true");
                 pool.setMaxTotal(32);
+                pool.setPoolPreparedStatements(true);
+                pool.setMaxOpenPreparedStatements(MailboxDatabase.STATEMENTS_PER_CONNECTION);
                 derby = new TestDatabase(pool);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -86,6 +88,8 @@ public final class TestDatabase {
             pool.setUsername(user);
             pool.setPassword(password);
             pool.setMaxTotal(32);
+            pool.setPoolPreparedStatements(true);
+            pool.setMaxOpenPreparedStatements(MailboxDatabase.STATEMENTS_PER_CONNECTION);
             postgres = new TestDatabase(pool);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {

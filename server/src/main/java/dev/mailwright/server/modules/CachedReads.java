@@ -1,6 +1,7 @@
 package dev.mailwright.server.modules;
 
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -38,11 +40,16 @@ final class CachedReads implements MethodInterceptor {
         "create", "change", "store", "clear");
     private static final Object ABSENT = new Object();
 
+    /** What the interceptor does with a call of a method: decided once per method, not per call. */
+    private enum Kind { CACHED, WRITE, OTHER }
+
     private final Set<String> cachedMethods;
     private final Map<String, Supplier<? extends Exception>> absences;
     private final Map<String, Class<? extends Exception>> absenceTypes;
     private final Cache<List<Object>, Object> answers;
     private final Duration ttl;
+    /** Every method of an intercepted store is seen here (e.g. each recipient's getUsername): no per-call work. */
+    private final Map<Method, Kind> kinds = new ConcurrentHashMap<>();
     /** Bumped by every write: an answer read while a write ran is not kept (it may predate the write). */
     private final AtomicLong generation = new AtomicLong();
     /** Told of every write through this server (the cluster tells the other servers to forget too). */
@@ -73,11 +80,12 @@ final class CachedReads implements MethodInterceptor {
 
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
-        String name = invocation.getMethod().getName();
-        if (cachedMethods.contains(name)) {
-            return read(name, invocation);
+        Method method = invocation.getMethod();
+        Kind kind = kinds.computeIfAbsent(method, this::kindOf);
+        if (kind == Kind.CACHED) {
+            return read(method.getName(), invocation);
         }
-        if (isWrite(name)) {
+        if (kind == Kind.WRITE) {
             Object result;
             try {
                 result = invocation.proceed();
@@ -157,6 +165,14 @@ final class CachedReads implements MethodInterceptor {
             keep(key, answer, readAt);
         }
         return answer;
+    }
+
+    private Kind kindOf(Method method) {
+        String name = method.getName();
+        if (cachedMethods.contains(name)) {
+            return Kind.CACHED;
+        }
+        return isWrite(name) ? Kind.WRITE : Kind.OTHER;
     }
 
     private static boolean isWrite(String methodName) {

@@ -39,7 +39,7 @@ public class ReadCacheModule extends AbstractModule {
         bindInterceptor(Matchers.subclassesOf(JPASieveRepository.class), Matchers.any(),
             caches.register("sieve", new CachedReads(TTL, Set.of("getActivationDateForActiveScript"),
                 Map.of("getActivationDateForActiveScript", ScriptNotFoundException.class),
-                Map.of("getActivationDateForActiveScript", () -> new ScriptNotFoundException("No active script")))));
+                Map.of("getActivationDateForActiveScript", NoActiveSieveScript::new))));
         bindInterceptor(Matchers.subclassesOf(JPAPerUserMaxQuotaManager.class), Matchers.any(),
             caches.register("quota-limits", CachedReads.of(TTL, "quotaDetailsReactive")));
     }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mailwright.mailbox.MailboxStoreSettings;
+import dev.mailwright.mailbox.db.MailboxDatabase;
 import dev.mailwright.server.modules.DatabaseSettings;
 import dev.mailwright.server.modules.JpaPersistenceModule;
 
@@ -42,6 +43,8 @@ public class MailboxDataSource {
         pool.setTestWhileIdle(true);
         pool.setTimeBetweenEvictionRunsMillis(60_000);
         pool.setDefaultAutoCommit(true);
+        pool.setPoolPreparedStatements(true);
+        pool.setMaxOpenPreparedStatements(MailboxDatabase.STATEMENTS_PER_CONNECTION);
     }
 
     public DataSource dataSource() {

@@ -142,6 +142,31 @@ class CachedReadsTest {
     }
 
     @Test
+    void everyWriteEmptiesTheCacheNotOnlyTheFirstCallOfTheMethod() {
+        Store store = store(CachedReads.of(Duration.ofMinutes(1), "contains"));
+
+        for (int round = 1; round <= 3; round++) {
+            store.addUser("bob");
+            assertThat(store.contains("bob")).isTrue();
+            assertThat(store.contains("bob")).isTrue();
+            store.removeUser("bob");
+            assertThat(store.contains("bob")).isFalse();
+            assertThat(store.contains("bob")).isFalse();
+        }
+
+        assertThat(store.lookups).isEqualTo(6);
+    }
+
+    @Test
+    void theKeptAbsenceOfASieveScriptIsAScriptNotFoundExceptionWithoutStackTrace() {
+        Exception kept = new NoActiveSieveScript();
+
+        assertThat(kept).isInstanceOf(org.apache.james.sieverepository.api.exception.ScriptNotFoundException.class)
+            .hasMessage("No active script");
+        assertThat(kept.getStackTrace()).isEmpty();
+    }
+
+    @Test
     void streamsAreNeverCached() {
         Store store = store(CachedReads.of(Duration.ofMinutes(1), "script"));
         store.script("bob");
